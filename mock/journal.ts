@@ -1,0 +1,162 @@
+/**
+ * The request journal: the last N API requests with their answers, for `GET /__mock/requests`,
+ * kept in a fixed-size ring so a long load test costs bounded memory and O(1) per request.
+ */
+
+/** One API request and its answer. */
+export interface JournalEntry {
+  /** Increasing from 1, never reused until clear(). */
+  id: number;
+  /** ISO 8601 of the request's arrival (virtual clock). */
+  time: string;
+  method: string;
+  path: string;
+  businessId?: number;
+  status: number;
+  durationMs: number;
+  /** Whether the request was counted against the quota. */
+  counted: boolean;
+  /** Headers already redacted (see {@link redactHeaders}). */
+  request: { headers: Record<string, string>; body?: unknown };
+  response: { headers: Record<string, string>; body: unknown };
+}
+
+/** Which entries `list` returns; every field absent = all. */
+export interface JournalFilter {
+  businessId?: number;
+  status?: number;
+  /** Only the newest N matching entries (an integer >= 0), still listed oldest first. */
+  limit?: number;
+}
+
+/** The bounded journal. */
+export interface Journal {
+  /** How many entries it keeps; recording one more drops the oldest. */
+  readonly capacity: number;
+  /** Stores the entry under the next id and returns it. */
+  record(entry: Omit<JournalEntry, "id">): JournalEntry;
+  /** Matching entries, oldest first, newest last. */
+  list(filter?: JournalFilter): JournalEntry[];
+  /** Drops every entry and starts ids at 1 again. */
+  clear(): void;
+  /** Entries held now (at most `capacity`). */
+  size(): number;
+}
+
+/** The journal's default capacity. */
+export const DEFAULT_JOURNAL_CAPACITY = 10_000;
+
+/**
+ * Creates an empty journal.
+ *
+ * @param capacity entries kept (an integer >= 1); default {@link DEFAULT_JOURNAL_CAPACITY}.
+ * @example
+ * const journal = createJournal();
+ * journal.record({ time: new Date(clock.now()).toISOString(), method: "POST", path, ... });
+ * journal.list({ businessId: 42, limit: 10 }); // the last ten requests of business 42
+ */
+export function createJournal(capacity: number = DEFAULT_JOURNAL_CAPACITY): Journal {
+  if (!Number.isSafeInteger(capacity) || capacity < 1) {
+    throw new RangeError(`journal capacity must be an integer >= 1, got ${String(capacity)}`);
+  }
+  // A ring: `slots[head]` is the oldest entry, the next `count - 1` slots (wrapping) the newer ones.
+  let slots: Array<JournalEntry | undefined> = new Array(capacity);
+  let head = 0;
+  let count = 0;
+  let nextId = 1;
+
+  return {
+    capacity,
+    record(entry: Omit<JournalEntry, "id">): JournalEntry {
+      const stored: JournalEntry = { id: nextId++, ...entry };
+      if (count < capacity) {
+        slots[(head + count) % capacity] = stored;
+        count += 1;
+      } else {
+        // Full: overwrite the oldest and move the start on, instead of shifting the array.
+        slots[head] = stored;
+        head = (head + 1) % capacity;
+      }
+      return stored;
+    },
+    list(filter: JournalFilter = {}): JournalEntry[] {
+      const { businessId, status, limit } = filter;
+      if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 0)) {
+        throw new RangeError(`journal limit must be an integer >= 0, got ${String(limit)}`);
+      }
+      const wanted = limit ?? count;
+      const newestFirst: JournalEntry[] = [];
+      // Walk from the newest so `limit` stops the walk early.
+      for (let i = count - 1; i >= 0 && newestFirst.length < wanted; i -= 1) {
+        const entry = slots[(head + i) % capacity];
+        if (entry === undefined) continue;
+        if (businessId !== undefined && entry.businessId !== businessId) continue;
+        if (status !== undefined && entry.status !== status) continue;
+        newestFirst.push(entry);
+      }
+      return newestFirst.reverse();
+    },
+    clear(): void {
+      slots = new Array(capacity);
+      head = 0;
+      count = 0;
+      nextId = 1;
+    },
+    size: () => count,
+  };
+}
+
+const REDACTED = "[REDACTED]";
+
+/** Headers whose whole value is a credential. */
+const SECRET_HEADERS = new Set(["api-key", "cookie", "set-cookie"]);
+
+/** Headers of the form `<scheme> <credentials>` (RFC 9110 §11.6.2, §11.7.2). */
+const AUTHORIZATION_HEADERS = new Set(["authorization", "proxy-authorization"]);
+
+/**
+ * Schemes kept in clear, from the IANA HTTP Authentication Scheme Registry, lower case. Only
+ * known names are kept: an unknown first word may itself be the secret (a bare token with a space
+ * in it), so it is redacted with the rest.
+ */
+const KNOWN_SCHEMES = new Set([
+  "basic",
+  "bearer",
+  "concealed",
+  "digest",
+  "dpop",
+  "gnap",
+  "hoba",
+  "mutual",
+  "negotiate",
+  "oauth",
+  "privatetoken",
+  "scram-sha-1",
+  "scram-sha-256",
+  "vapid",
+]);
+
+/**
+ * Copies headers with credentials replaced: Api-Key → "[REDACTED]", Authorization → "<scheme> [REDACTED]", Cookie too. Lower-case names.
+ * Proxy-Authorization is treated like Authorization and Set-Cookie like Cookie. An Authorization
+ * value without a known scheme becomes "[REDACTED]" entirely.
+ *
+ * @example
+ * redactHeaders(new Headers({ Authorization: "Bearer abc" })); // { authorization: "Bearer [REDACTED]" }
+ */
+export function redactHeaders(headers: Headers): Record<string, string> {
+  const copy: Record<string, string> = {};
+  // Headers iterates with lower-case names already (Fetch standard).
+  for (const [name, value] of headers) {
+    const lower = name.toLowerCase();
+    if (SECRET_HEADERS.has(lower)) copy[lower] = REDACTED;
+    else if (AUTHORIZATION_HEADERS.has(lower)) copy[lower] = redactAuthorization(value);
+    else copy[lower] = value;
+  }
+  return copy;
+}
+
+function redactAuthorization(value: string): string {
+  const scheme = value.trim().split(/\s+/, 1)[0] ?? "";
+  return KNOWN_SCHEMES.has(scheme.toLowerCase()) ? `${scheme} ${REDACTED}` : REDACTED;
+}
