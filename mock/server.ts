@@ -1,0 +1,152 @@
+/**
+ * The mock on a real socket. The only module that imports `@hono/node-server`, so the app itself
+ * (mock/app.ts) stays runnable with `app.fetch` alone, in-process and without a port.
+ */
+import { ServerResponse, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createAdaptorServer } from "@hono/node-server";
+import { createMockApp, type MockApp, type MockOptions } from "./app.js";
+
+/** Port the mock listens on unless told otherwise. */
+export const DEFAULT_PORT = 4010;
+/** Loopback only by default: the mock has no real security, so it is not exposed unless asked. */
+export const DEFAULT_HOST = "127.0.0.1";
+
+// How long close() lets requests already in flight (an injected latency, say) finish before it
+// cuts their connections; short, because whoever closes a mock wants the process to end.
+const CLOSE_GRACE_MS = 1_000;
+
+/** Options of {@link startMockServer}: the app's options plus where to listen. */
+export interface ServeOptions extends MockOptions {
+  /** TCP port; 0 picks a free one (read it back from `RunningMock.port`). Default 4010. */
+  port?: number;
+  /** Address to bind. Default 127.0.0.1. */
+  host?: string;
+}
+
+/** A mock listening on a socket. */
+export interface RunningMock {
+  /** Base URL, e.g. `http://127.0.0.1:4010` (no trailing slash). */
+  url: string;
+  host: string;
+  /** The real port, also when 0 was asked for. */
+  port: number;
+  /** The app being served; `app.fetch` still works in-process. */
+  app: MockApp;
+  /**
+   * Stops accepting connections, closes idle keep-alive ones at once and the rest after a short
+   * grace, and resolves when the socket is released. Calling it again returns the same promise.
+   */
+  close(): Promise<void>;
+}
+
+/** The socket could not be opened; `code` is Node's (EADDRINUSE, EACCES, ...). */
+export class ListenError extends Error {
+  readonly code: string | undefined;
+  readonly host: string;
+  readonly port: number;
+
+  constructor(host: string, port: number, cause: NodeJS.ErrnoException) {
+    super(`cannot listen on ${hostPort(host, port)}: ${describeListenFailure(cause)}`, { cause });
+    this.name = "ListenError";
+    this.code = cause.code;
+    this.host = host;
+    this.port = port;
+  }
+}
+
+/**
+ * Builds the mock app and serves it over HTTP/1.1; resolves once the socket is listening.
+ *
+ * @param options.port default 4010; 0 = a free port chosen by the OS.
+ * @param options.host default 127.0.0.1.
+ * @param options everything else goes to `createMockApp` (see MockOptions).
+ * @throws RangeError for a port outside 0..65535; ListenError (rejection) when the socket cannot
+ *   be opened, e.g. `cannot listen on 127.0.0.1:4010: address already in use (EADDRINUSE)`.
+ * @example
+ * const mock = await startMockServer({ port: 0 });
+ * await fetch(`${mock.url}/v2/businesses/1001/chats/new`, { method: "POST", ... });
+ * await mock.close();
+ */
+export async function startMockServer(options: ServeOptions = {}): Promise<RunningMock> {
+  const { port = DEFAULT_PORT, host = DEFAULT_HOST, ...mockOptions } = options;
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new RangeError(`port must be an integer from 0 to 65535, got ${String(port)}`);
+  }
+  const app = createMockApp(mockOptions);
+  let closing: Promise<void> | undefined;
+  const server = createAdaptorServer({
+    hostname: host,
+    // The app reads the peer address from `env.incoming`, so the bindings are passed on.
+    async fetch(request, env) {
+      const response = await app.fetch(request, env);
+      // A request answered while closing says `Connection: close` and ends its connection;
+      // kept alive, that connection would hold close() until the grace period runs out.
+      if (closing !== undefined && "outgoing" in env && env.outgoing instanceof ServerResponse) {
+        env.outgoing.shouldKeepAlive = false;
+      }
+      return response;
+    },
+  }) as Server; // without `createServer`/`serverOptions` the adaptor builds a plain node:http Server
+  await listen(server, port, host);
+  const actualPort = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://${hostPort(host, actualPort)}`,
+    host,
+    port: actualPort,
+    app,
+    close() {
+      closing ??= closeServer(server);
+      return closing;
+    },
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      server.off("listening", onListening);
+      reject(new ListenError(host, port, error));
+    };
+    const onListening = () => {
+      server.off("error", onError);
+      resolve();
+    };
+    server.once("error", onError);
+    server.once("listening", onListening);
+    server.listen(port, host);
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    // Without this, a keep-alive connection a client left open holds close() (and the process)
+    // for the keep-alive timeout; in-flight requests get CLOSE_GRACE_MS to finish first.
+    const force = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+    force.unref();
+    server.close((error) => {
+      clearTimeout(force);
+      if (error) reject(error);
+      else resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
+/** `127.0.0.1:4010`, `[::1]:4010`: IPv6 literals need brackets in a URL authority (RFC 3986 §3.2.2). */
+function hostPort(host: string, port: number): string {
+  return `${host.includes(":") ? `[${host}]` : host}:${port}`;
+}
+
+const LISTEN_FAILURES: Record<string, string> = {
+  EADDRINUSE: "address already in use (EADDRINUSE)",
+  EACCES: "permission denied (EACCES; ports below 1024 need privileges)",
+  EADDRNOTAVAIL: "address not available on this machine (EADDRNOTAVAIL)",
+  ENOTFOUND: "host name not found (ENOTFOUND)",
+  EAI_AGAIN: "host name could not be resolved (EAI_AGAIN)",
+};
+
+function describeListenFailure(error: NodeJS.ErrnoException): string {
+  return (error.code !== undefined ? LISTEN_FAILURES[error.code] : undefined) ?? error.message;
+}

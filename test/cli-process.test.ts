@@ -1,0 +1,287 @@
+/**
+ * The real `npm start` command (tsx mock/cli.ts) as a child process: what it prints, how it
+ * exits, and that it serves over a real socket. Spawning tsx costs about a second, so cases that
+ * can share a process do, and independent processes start together.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+const TSX = join(ROOT, "node_modules", ".bin", "tsx");
+const WAIT_MS = 10_000;
+const BANNER = /^createChat mock listening on (http:\/\/127\.0\.0\.1:(\d+))$/;
+
+interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+interface CliRun {
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** Settles when the process exits. */
+  exited: Promise<Exit>;
+  /** Resolves with stdout once `predicate(stdout)` holds; rejects on exit or after WAIT_MS. */
+  waitForStdout(predicate: (text: string) => boolean): Promise<string>;
+}
+
+const children: ChildProcess[] = [];
+
+function runCli(args: string[]): CliRun {
+  // Its own process group: tsx starts node as a grandchild, and the cleanup must reach both.
+  const child = spawn(TSX, ["mock/cli.ts", ...args], { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  children.push(child);
+  let out = "";
+  let err = "";
+  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => (out += chunk));
+  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (err += chunk));
+  const exited = new Promise<Exit>((resolve) => child.once("close", (code, signal) => resolve({ code, signal })));
+
+  return {
+    child,
+    stdout: () => out,
+    stderr: () => err,
+    exited,
+    waitForStdout(predicate) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          if (!predicate(out)) return;
+          done();
+          resolve(out);
+        };
+        const onExit = () => {
+          done();
+          reject(new Error(`cli exited before the expected output; stdout: ${JSON.stringify(out)}, stderr: ${JSON.stringify(err)}`));
+        };
+        const timer = setTimeout(() => {
+          done();
+          reject(new Error(`timed out after ${WAIT_MS} ms; stdout: ${JSON.stringify(out)}, stderr: ${JSON.stringify(err)}`));
+        }, WAIT_MS);
+        const done = () => {
+          clearTimeout(timer);
+          child.stdout?.off("data", check);
+          child.off("close", onExit);
+        };
+        child.stdout?.on("data", check);
+        child.once("close", onExit);
+        check();
+      });
+    },
+  };
+}
+
+/** Runs the CLI to its end (bounded by WAIT_MS) and returns what it printed. */
+async function runToExit(args: string[]): Promise<Exit & { stdout: string; stderr: string }> {
+  const run = runCli(args);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`cli ${args.join(" ")} did not exit within ${WAIT_MS} ms`)), WAIT_MS);
+  });
+  try {
+    const exit = await Promise.race([run.exited, timeout]);
+    return { ...exit, stdout: run.stdout(), stderr: run.stderr() };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Waits for the banner and returns the base URL it names. */
+async function listeningUrl(run: CliRun): Promise<string> {
+  const out = await run.waitForStdout((text) => text.includes("\n"));
+  const match = BANNER.exec(out.split("\n")[0] ?? "");
+  if (match === null) throw new Error(`unexpected first line: ${JSON.stringify(out)}`);
+  return match[1] as string;
+}
+
+function createChat(baseUrl: string, token: string, businessId: number, orderId: number): Promise<Response> {
+  return fetch(`${baseUrl}/v2/businesses/${businessId}/chats/new`, {
+    method: "POST",
+    headers: { "Api-Key": token, "Content-Type": "application/json" },
+    body: JSON.stringify({ context: { type: "ORDER", id: orderId } }),
+    signal: AbortSignal.timeout(WAIT_MS),
+  });
+}
+
+/** Sends `signal` and waits (at most WAIT_MS) for the exit. */
+async function stopWith(run: CliRun, signal: NodeJS.Signals): Promise<Exit> {
+  run.child.kill(signal);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no exit within ${WAIT_MS} ms after ${signal}`)), WAIT_MS);
+  });
+  try {
+    return await Promise.race([run.exited, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Exactly one non-empty line, newline-terminated. */
+function expectOneLine(text: string): void {
+  expect(text.endsWith("\n"), JSON.stringify(text)).toBe(true);
+  expect(text.slice(0, -1), JSON.stringify(text)).not.toMatch(/\n/);
+  expect(text.trim()).not.toBe("");
+}
+
+const tempDir = mkdtempSync(join(tmpdir(), "cli-process-"));
+
+afterAll(() => {
+  for (const child of children) {
+    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) continue;
+    try {
+      process.kill(-child.pid, "SIGKILL");
+    } catch {
+      // The group is already gone.
+    }
+  }
+  rmSync(tempDir, { recursive: true, force: true });
+});
+
+describe("serving: --port 0 --log json --control-token", () => {
+  const CONTROL_TOKEN = "ctl-secret-token-7f3a";
+  const BAD_API_KEY = "leaky-api-key-91c2";
+  let run: CliRun;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    run = runCli(["--port", "0", "--log", "json", "--control-token", CONTROL_TOKEN]);
+    baseUrl = await listeningUrl(run);
+  });
+
+  it("prints one line with the real port it listens on", () => {
+    const [banner] = run.stdout().split("\n");
+    const port = Number(BANNER.exec(banner ?? "")?.[2]);
+    expect(port).toBeGreaterThan(0);
+    expect(port).toBeLessThanOrEqual(65_535);
+    expect(run.stderr()).toBe("");
+  });
+
+  it("answers a real createChat request over the socket, with the rate-limit headers", async () => {
+    const res = await createChat(baseUrl, "demo-all-methods", 1001, 11001);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { status: string; result: { chatId: unknown } };
+    expect(body.status).toBe("OK");
+    expect(typeof body.result.chatId).toBe("number");
+    expect(res.headers.get("X-RateLimit-Resource-Limit")).toBe("1000");
+    expect(res.headers.get("X-RateLimit-Resource-Remaining")).toBe("999");
+    expect(res.headers.get("X-RateLimit-Resource-Until")).toMatch(/^\w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/);
+  });
+
+  it("logs one JSON line per request, without any token", async () => {
+    const rejected = await createChat(baseUrl, BAD_API_KEY, 1001, 11001);
+    expect(rejected.status).toBe(403);
+    // The banner, the 200 of the previous test, then this 403.
+    const out = await run.waitForStdout((text) => text.split("\n").length >= 4);
+    const [, ...logLines] = out.trimEnd().split("\n");
+    expect(logLines).toHaveLength(2);
+    const records = logLines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(records.map((r) => [r.method, r.path, r.status])).toEqual([
+      ["POST", "/v2/businesses/1001/chats/new", 200],
+      ["POST", "/v2/businesses/1001/chats/new", 403],
+    ]);
+    expect(out).not.toContain("demo-all-methods");
+    expect(out).not.toContain(BAD_API_KEY);
+    expect(out).not.toContain(CONTROL_TOKEN);
+  });
+
+  it("ends with exit code 0 on SIGTERM", async () => {
+    expect(await stopWith(run, "SIGTERM")).toEqual({ code: 0, signal: null });
+  });
+});
+
+describe("--fixtures with a custom YAML file", () => {
+  let run: CliRun;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    const file = join(tempDir, "custom.yaml");
+    writeFileSync(
+      file,
+      [
+        "tokens:",
+        "  - token: custom-token",
+        "    scopes: [communication]",
+        "    businesses: [7001]",
+        "businesses:",
+        "  - id: 7001",
+        "    model: FBY",
+        "    orders: [700001]",
+        "",
+      ].join("\n"),
+    );
+    run = runCli(["--port", "0", "--log", "silent", "--fixtures", file]);
+    baseUrl = await listeningUrl(run);
+  });
+
+  it("serves that data instead of the demo set", async () => {
+    const res = await createChat(baseUrl, "custom-token", 7001, 700001);
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { status: string }).status).toBe("OK");
+    // The demo token is not in the custom file, so it is unknown now.
+    const demo = await createChat(baseUrl, "demo-all-methods", 1001, 11001);
+    expect(demo.status).toBe(403);
+    expect(((await demo.json()) as { errors: Array<{ code: string }> }).errors[0]?.code).toBe("INVALID_TOKEN");
+    // --log silent: the banner is still the one line printed.
+    expect(run.stdout().trimEnd().split("\n")).toHaveLength(1);
+  });
+
+  it("ends with exit code 0 on SIGINT (Ctrl-C)", async () => {
+    expect(await stopWith(run, "SIGINT")).toEqual({ code: 0, signal: null });
+  });
+});
+
+describe("commands that end by themselves", () => {
+  it("--help prints the usage with every option and exits 0; --version prints the package version", async () => {
+    const [help, version] = await Promise.all([runToExit(["--help"]), runToExit(["--version"])]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: /);
+    for (const flag of ["--port", "--host", "--quota", "--window", "--parallel-limit", "--latency", "--fixtures", "--log", "--journal-size", "--control-token", "--help", "--version"]) {
+      expect(help.stdout).toContain(flag);
+    }
+    expect(help.stderr).toBe("");
+
+    expect(version.code).toBe(0);
+    expect(version.stdout).toBe("0.1.0\n");
+    expect(version.stderr).toBe("");
+  });
+
+  it("refuses bad input with exit code 2, one line on stderr, and nothing served", async () => {
+    const badModel = join(tempDir, "bad-model.yaml");
+    writeFileSync(badModel, "tokens:\n  - token: t\n    scopes: [communication]\n    businesses: [1]\nbusinesses:\n  - id: 1\n    model: XYZ\n");
+    const missing = join(tempDir, "missing.yaml");
+
+    const taken: Server = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const takenPort = (taken.address() as { port: number }).port;
+
+    try {
+      const cases: Array<[string[], string]> = [
+        [["--window", "2x"], 'error: --window "2x": expected a duration like 90s, 15m or 1h'],
+        [["--latency", "200-50"], `error: --latency "200-50": the range's minimum 200 is above its maximum 50`],
+        [["--verbose"], "error: --verbose: unknown option (see --help)"],
+        [["--fixtures", badModel], `error: --fixtures ${badModel}: /businesses/0/model must be one of FBS, FBY, DBS, EXPRESS`],
+        [["--fixtures", missing], `error: --fixtures ${missing}: cannot read file: no such file`],
+        [
+          ["--port", String(takenPort)],
+          `error: cannot listen on 127.0.0.1:${takenPort}: address already in use (EADDRINUSE); choose another --port, or --port 0 for a free one`,
+        ],
+      ];
+      const results = await Promise.all(cases.map(([args]) => runToExit(args)));
+      results.forEach((result, i) => {
+        const [args, line] = cases[i] as [string[], string];
+        expect(result.code, args.join(" ")).toBe(2);
+        expectOneLine(result.stderr);
+        expect(result.stderr).toBe(`${line}\n`);
+        expect(result.stdout, args.join(" ")).toBe("");
+      });
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+  });
+});
