@@ -1,0 +1,266 @@
+/**
+ * The mock's Hono app: the decision order of the README as one pipeline of stages, each stage one
+ * middleware that either answers or passes on. The rules themselves live in their own modules
+ * (prefer/negotiate, credentials, business, quota, parallel, faults, request-body, domain, store);
+ * this file only puts them in order and turns their verdicts into responses.
+ */
+import { Hono, type Context, type MiddlewareHandler } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { components } from "../generated/schema.js";
+import { resolveBusiness } from "./business.js";
+import { toHttpDate, type Clock } from "./clock.js";
+import { createControlApi } from "./control.js";
+import { authenticate } from "./credentials.js";
+import { checkContext } from "./domain.js";
+import { errorBody, failures, type MockFailure } from "./errors.js";
+import type { BusinessFixture, Fixtures } from "./fixtures.js";
+import { redactHeaders } from "./journal.js";
+import { createLogger, type Logger } from "./log.js";
+import { negotiateForced } from "./negotiate.js";
+import { parsePrefer } from "./prefer.js";
+import type { QuotaDecision } from "./quota.js";
+import { interpretBody, peekContextType, readBody, type BodyRead } from "./request-body.js";
+import { loadContract, type Contract } from "./spec.js";
+import { createMockState, type MockState } from "./state.js";
+import type { ChatStore } from "./store.js";
+import { compileValidator, type ContractValidator } from "./validator.js";
+
+export type CreateChatResponseBody = components["schemas"]["CreateChatResponse"];
+
+/** Injected latency: a fixed delay, or a uniform range in ms. */
+export interface Latency {
+  minMs: number;
+  maxMs: number;
+}
+
+export interface MockOptions {
+  /** The contract; default: openapi.yaml of this package, read once. */
+  contract?: Contract;
+  /** The whole state, when a test wants to hold it; otherwise built from the options below. */
+  state?: MockState;
+  fixtures?: Fixtures;
+  clock?: Clock;
+  store?: ChatStore;
+  /** Requests per window per business. Default: the contract's `x-rate-limit.requests` (1000). */
+  quota?: number;
+  /** Window length in ms. Default: the contract's `x-rate-limit.period` (one hour). */
+  windowMs?: number;
+  /** Requests in flight per business. Default: off (the real service's is 4). */
+  parallelLimit?: number;
+  /** Delay spent on every counted request while it holds its in-flight slot. Default: none. */
+  latency?: Latency;
+  journalCapacity?: number;
+  /** Default: silent. */
+  logger?: Logger;
+  /** When set, the control API needs `Authorization: Bearer <token>` and answers any client. */
+  controlToken?: string;
+  /** How the mock waits; tests may inject a fake. Default: setTimeout. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Source of randomness for latency ranges. Default: Math.random. */
+  random?: () => number;
+}
+
+interface Vars {
+  counted: boolean;
+  businessId?: number;
+  business?: BusinessFixture;
+  body?: BodyRead;
+  responseBody?: unknown;
+  errorCode?: string;
+}
+type MockEnv = { Variables: Vars };
+export type MockApp = Hono<MockEnv>;
+
+const RATE_LIMIT_HEADERS = {
+  limit: "X-RateLimit-Resource-Limit",
+  remaining: "X-RateLimit-Resource-Remaining",
+  until: "X-RateLimit-Resource-Until",
+} as const;
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Creates the mock as a Hono app; call `app.fetch(request)` in-process or serve it (mock/server.ts).
+ *
+ * @example
+ * const app = createMockApp({ clock: createManualClock(Date.parse("2026-11-25T12:00:00Z")) });
+ * const res = await app.request("/v2/businesses/1001/chats/new", {
+ *   method: "POST", headers: { "Api-Key": "demo-all-methods", "Content-Type": "application/json" },
+ *   body: JSON.stringify({ context: { type: "ORDER", id: 11001 } }),
+ * });
+ */
+export function createMockApp(options: MockOptions = {}): MockApp {
+  const contract = options.contract ?? loadContract();
+  const validator = compileValidator(contract);
+  const state =
+    options.state ??
+    createMockState({
+      fixtures: options.fixtures,
+      clock: options.clock,
+      store: options.store,
+      quota: options.quota ?? contract.rateLimit.requests,
+      windowMs: options.windowMs ?? contract.rateLimit.periodMs,
+      parallelLimit: options.parallelLimit,
+      journalCapacity: options.journalCapacity,
+    });
+  const logger = options.logger ?? createLogger("silent");
+  const sleep = options.sleep ?? defaultSleep;
+  const random = options.random ?? Math.random;
+  const windowLabel = formatWindow(state.quota.windowMs);
+  const route = contract.pathTemplate.replace(/\{(\w+)\}/g, ":$1");
+
+  const app = new Hono<MockEnv>();
+
+  app.route(
+    "/__mock",
+    createControlApi({ state, contract, controlToken: options.controlToken, remoteAddress }),
+  );
+
+  // Journal and log every API request (the control API is neither journaled nor counted).
+  app.use("*", async function recordRequest(c, next) {
+    if (c.req.path === "/__mock" || c.req.path.startsWith("/__mock/")) return next();
+    c.set("counted", false);
+    const arrivedAt = state.clock.now();
+    const started = performance.now();
+    await next();
+    const durationMs = Math.round((performance.now() - started) * 10) / 10;
+    const { businessId, counted, errorCode, responseBody } = c.var;
+    const body = c.var.body;
+    state.journal.record({
+      time: new Date(arrivedAt).toISOString(),
+      method: c.req.method,
+      path: c.req.path,
+      businessId,
+      status: c.res.status,
+      durationMs,
+      counted,
+      request: { headers: redactHeaders(c.req.raw.headers), body: body?.json ? body.json.value : body?.text || undefined },
+      response: { headers: Object.fromEntries(c.res.headers), body: responseBody },
+    });
+    logger.request({
+      time: new Date(arrivedAt).toISOString(),
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      businessId,
+      durationMs,
+      counted,
+      errorCode,
+    });
+  });
+
+  app.post(
+    route,
+    // 2. Prefer: code=NNN / example=NAME forces a declared response, before anything else is checked.
+    async function preferStage(c, next) {
+      const forced = negotiateForced(contract, parsePrefer(c.req.header("prefer")));
+      if (!forced) return next();
+      if ("errors" in forced) return fail(c, forced);
+      return send(c, forced.status, forced.body, forced.headers);
+    },
+    // 3. Credentials.
+    async function credentialsStage(c, next) {
+      const auth = authenticate(c.req.raw.headers, state.fixtures(), contract.requiredScopes);
+      if (!auth.ok) return fail(c, auth.failure);
+      // 4. The business: valid, known, and open to this token.
+      const access = resolveBusiness(c.req.param("businessId") ?? "", auth.token, state.fixtures(), validator);
+      if (!access.ok) {
+        if (access.businessId !== undefined) c.set("businessId", access.businessId);
+        return fail(c, access.failure);
+      }
+      c.set("business", access.business);
+      c.set("businessId", access.business.id);
+      return next();
+    },
+    // 5. Quota and in-flight limit: from here on every request counts and carries the headers.
+    async function quotaStage(c, next) {
+      const businessId = c.var.businessId as number;
+      const decision = state.quota.take(businessId);
+      c.set("counted", true);
+      if (!decision.allowed) {
+        const failure = failures.quotaExceeded(decision.limit, windowLabel, businessId, untilHeader(decision.until));
+        return withRateLimitHeaders(fail(c, failure), decision);
+      }
+      const release = state.parallel.tryAcquire(businessId);
+      if (!release) return withRateLimitHeaders(fail(c, failures.parallelLimit(state.parallel.limit ?? 0, businessId)), decision);
+      try {
+        if (options.latency) await sleep(pickLatency(options.latency, random));
+        await next();
+      } finally {
+        release();
+      }
+      withRateLimitHeaders(c.res, decision);
+    },
+    // 9. Faults, matched on the business and (if the body names one) the context type, before the body is judged.
+    async function faultStage(c, next) {
+      const body = await readBody(c.req.raw);
+      c.set("body", body);
+      const fault = state.faults.take({ businessId: c.var.businessId as number, contextType: peekContextType(body) });
+      if (!fault) return next();
+      if (fault.delayMs > 0) await sleep(fault.delayMs);
+      return fail(c, failures.injectedFault(fault.status as MockFailure["status"], fault.id));
+    },
+    // 6–8. The body, the domain, and the chat.
+    async function createChatStage(c) {
+      const verdict = interpretBody(c.var.body as BodyRead, validator);
+      if (!verdict.ok) return fail(c, verdict.failure);
+      const business = c.var.business as BusinessFixture;
+      const problem = checkContext(business, verdict.context, state.fixtures());
+      if (problem) return fail(c, problem);
+      const { chat } = state.chats.openChat(business.id, verdict.context, state.clock.now());
+      const body: CreateChatResponseBody = { status: "OK", result: { chatId: chat.chatId } };
+      return send(c, 200, body);
+    },
+  );
+
+  // 1. Routing: the operation's path with another method, then any other path.
+  app.all(route, (c) => {
+    c.header("Allow", "POST");
+    return fail(c, failures.methodNotAllowed(c.req.method, c.req.path));
+  });
+  app.notFound((c) => fail(c, failures.noRoute(c.req.method, c.req.path, contract.pathTemplate)));
+  app.onError((error, c) => fail(c, failures.internal(error.message)));
+
+  return app;
+}
+
+function send(c: Context<MockEnv>, status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  c.set("responseBody", body);
+  for (const [name, value] of Object.entries(headers)) c.header(name, value);
+  return c.json(body, status as ContentfulStatusCode);
+}
+
+function fail(c: Context<MockEnv>, failure: MockFailure): Response {
+  c.set("errorCode", failure.errors[0].code);
+  return send(c, failure.status, errorBody(failure));
+}
+
+function withRateLimitHeaders(response: Response, decision: QuotaDecision): Response {
+  response.headers.set(RATE_LIMIT_HEADERS.limit, String(decision.limit));
+  response.headers.set(RATE_LIMIT_HEADERS.remaining, String(decision.remaining));
+  response.headers.set(RATE_LIMIT_HEADERS.until, untilHeader(decision.until));
+  return response;
+}
+
+/** HTTP dates have whole seconds; rounding up means a client that waits until the header's time never lands inside the old window. */
+function untilHeader(epochMs: number): string {
+  return toHttpDate(Math.ceil(epochMs / 1000) * 1000);
+}
+
+function pickLatency({ minMs, maxMs }: Latency, random: () => number): number {
+  return minMs + Math.floor(random() * (maxMs - minMs + 1));
+}
+
+/** `3600000` → `1h`, `90000` → `90s`: the window as the error message names it. */
+function formatWindow(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
+  if (ms % 1000 === 0) return `${ms / 1000}s`;
+  return `${ms}ms`;
+}
+
+/** The peer's address when served by @hono/node-server; undefined in-process (`app.fetch`). */
+function remoteAddress(c: Context): string | undefined {
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+  return env?.incoming?.socket?.remoteAddress;
+}
