@@ -8,12 +8,12 @@ import { Hono, type Context, type MiddlewareHandler } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { components } from "../generated/schema.js";
 import { resolveBusiness } from "./business.js";
-import { toHttpDate, type Clock } from "./clock.js";
+import { toHttpDate } from "./clock.js";
 import { createControlApi } from "./control.js";
 import { authenticate } from "./credentials.js";
 import { checkContext } from "./domain.js";
 import { errorBody, failures, type MockFailure } from "./errors.js";
-import type { BusinessFixture, Fixtures } from "./fixtures.js";
+import type { BusinessFixture } from "./fixtures.js";
 import { redactHeaders } from "./journal.js";
 import { createLogger, type Logger } from "./log.js";
 import { negotiateForced } from "./negotiate.js";
@@ -21,8 +21,7 @@ import { parsePrefer } from "./prefer.js";
 import type { QuotaDecision } from "./quota.js";
 import { interpretBody, peekContextType, readBody, type BodyRead } from "./request-body.js";
 import { loadContract, type Contract } from "./spec.js";
-import { createMockState, type MockState } from "./state.js";
-import type { ChatStore } from "./store.js";
+import { createMockState, type MockState, type MockStateOptions } from "./state.js";
 import { compileValidator, type ContractValidator } from "./validator.js";
 
 export type CreateChatResponseBody = components["schemas"]["CreateChatResponse"];
@@ -33,23 +32,18 @@ export interface Latency {
   maxMs: number;
 }
 
-export interface MockOptions {
+/**
+ * Options of the mock. The state's own options (fixtures, clock, store, quota, windowMs,
+ * parallelLimit, journalCapacity) build the state unless `state` is given; `quota` and `windowMs`
+ * default to the contract's `x-rate-limit` (1,000 per hour).
+ */
+export interface MockOptions extends MockStateOptions {
   /** The contract; default: openapi.yaml of this package, read once. */
   contract?: Contract;
-  /** The whole state, when a test wants to hold it; otherwise built from the options below. */
+  /** The whole state, when a test wants to hold it; otherwise built from the options. */
   state?: MockState;
-  fixtures?: Fixtures;
-  clock?: Clock;
-  store?: ChatStore;
-  /** Requests per window per business. Default: the contract's `x-rate-limit.requests` (1000). */
-  quota?: number;
-  /** Window length in ms. Default: the contract's `x-rate-limit.period` (one hour). */
-  windowMs?: number;
-  /** Requests in flight per business. Default: off (the real service's is 4). */
-  parallelLimit?: number;
   /** Delay spent on every counted request while it holds its in-flight slot. Default: none. */
   latency?: Latency;
-  journalCapacity?: number;
   /** Default: silent. */
   logger?: Logger;
   /** When set, the control API needs `Authorization: Bearer <token>` and answers any client. */
@@ -95,13 +89,9 @@ export function createMockApp(options: MockOptions = {}): MockApp {
   const state =
     options.state ??
     createMockState({
-      fixtures: options.fixtures,
-      clock: options.clock,
-      store: options.store,
+      ...options,
       quota: options.quota ?? contract.rateLimit.requests,
       windowMs: options.windowMs ?? contract.rateLimit.periodMs,
-      parallelLimit: options.parallelLimit,
-      journalCapacity: options.journalCapacity,
     });
   const logger = options.logger ?? createLogger("silent");
   const sleep = options.sleep ?? defaultSleep;
