@@ -100,12 +100,13 @@ export const failures = {
 
   // 9. Faults, and the mock's own trouble
   injectedFault: (status: ErrorStatus, ruleId: number) =>
-    fail(status, FAULT_CODES[status], `Injected fault #${ruleId}: the mock was told to answer ${status} (POST /__mock/faults)`),
+    fail(status, FAULT_CODES[status] ?? "INJECTED_FAULT", `Injected fault #${ruleId}: the mock was told to answer ${status} (POST /__mock/faults)`),
   internal: (reason: string) => fail(500, "INTERNAL_ERROR", `Internal error of the mock: ${reason}`),
 } as const;
 
 /** The code a fault of each status carries: the one the real service uses for that class of failure. */
-const FAULT_CODES: Record<ErrorStatus, string> = {
+// Partial: a status the contract gains later still gets a valid code (INJECTED_FAULT).
+const FAULT_CODES: Partial<Record<number, string>> = {
   400: "BAD_REQUEST",
   401: "UNAUTHORIZED",
   403: "FORBIDDEN",
