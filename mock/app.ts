@@ -124,7 +124,7 @@ export function createMockApp(options: MockOptions = {}): MockApp {
       status: c.res.status,
       durationMs,
       counted,
-      request: { headers: redactHeaders(c.req.raw.headers), body: body?.json ? body.json.value : body?.text || undefined },
+      request: { headers: redactHeaders(c.req.raw.headers), body: journalBody(body) },
       response: { headers: Object.fromEntries(c.res.headers), body: responseBody },
     });
     logger.request({
@@ -212,6 +212,17 @@ export function createMockApp(options: MockOptions = {}): MockApp {
   app.onError((error, c) => fail(c, failures.internal(error.message)));
 
   return app;
+}
+
+// A full journal of 10,000 bodies of 64 KiB would hold 640 MB; a large body is kept as a preview.
+const JOURNAL_BODY_MAX_CHARS = 4096;
+
+function journalBody(body: BodyRead | undefined): unknown {
+  if (!body || body.tooLarge) return body?.tooLarge ? "(body over the size limit, not read)" : undefined;
+  if (body.text.length > JOURNAL_BODY_MAX_CHARS) {
+    return `${body.text.slice(0, 256)}… (${body.text.length} characters, cut for the journal)`;
+  }
+  return body.json ? body.json.value : body.text || undefined;
 }
 
 function send(c: Context<MockEnv>, status: number, body: unknown, headers: Record<string, string> = {}): Response {

@@ -267,9 +267,8 @@ async function readJsonBody<T>(
 ): Promise<Read<T>> {
   const body = await readBody(c.req.raw, options.maxBytes ?? MAX_CONTROL_BODY_BYTES);
   let value: unknown;
-  // An empty body (as `curl -X POST` sends) stands for `{}` only where a body is optional; bytes
-  // that are not UTF-8 also decode to "", so readBody's reason tells the two apart.
-  if (options.optional && !body.tooLarge && body.text.trim() === "" && body.jsonError !== "it is not UTF-8 text") {
+  // An empty body (as `curl -X POST` sends) stands for `{}` only where a body is optional.
+  if (options.optional && body.empty) {
     value = {};
   } else {
     if (!isJsonMediaType(body.contentType)) {
@@ -279,9 +278,7 @@ async function readJsonBody<T>(
       return { ok: false, failure: invalid(`request body is larger than ${options.maxBytes ?? MAX_CONTROL_BODY_BYTES} bytes`) };
     }
     if (!body.json) {
-      // One line, bounded: the parser's message may quote the whole body back.
-      const reason = (body.jsonError ?? "unreadable").split("\n", 1)[0]!.slice(0, 200);
-      return { ok: false, failure: invalid(`request body is not valid JSON: ${reason}`) };
+      return { ok: false, failure: invalid(`request body is not valid JSON: ${body.jsonError ?? "unreadable"}`) };
     }
     value = body.json.value;
   }

@@ -13,13 +13,18 @@ export type CreateChatRequest = components["schemas"]["CreateChatRequest"];
 /** The largest body the mock reads. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
+const MAX_REASON_LENGTH = 200;
+
 /** A body as read off the wire, before any verdict. */
 export interface BodyRead {
   contentType: string | undefined;
   tooLarge: boolean;
+  /** No bytes but white space (a body that is not UTF-8 is not empty: it has a `jsonError`). */
+  empty: boolean;
   text: string;
   /** Set when `text` parsed as JSON. */
   json?: { value: unknown };
+  /** Why it did not, in one bounded line (the parser's message may quote the body back). */
   jsonError?: string;
 }
 
@@ -29,7 +34,7 @@ export async function readBody(request: Request, maxBytes = MAX_BODY_BYTES): Pro
   const declared = Number(request.headers.get("content-length") ?? NaN);
   if (declared > maxBytes) {
     await request.body?.cancel().catch(() => undefined);
-    return { contentType, tooLarge: true, text: "" };
+    return { contentType, tooLarge: true, empty: false, text: "" };
   }
 
   const chunks: Uint8Array[] = [];
@@ -39,7 +44,7 @@ export async function readBody(request: Request, maxBytes = MAX_BODY_BYTES): Pro
     // once skips web streams, which are the slow path on Node.
     const whole = new Uint8Array(await request.arrayBuffer());
     // In-process (app.fetch) nothing enforces the header, so the real size is checked too.
-    if (whole.byteLength > maxBytes) return { contentType, tooLarge: true, text: "" };
+    if (whole.byteLength > maxBytes) return { contentType, tooLarge: true, empty: false, text: "" };
     chunks.push(whole);
   } else if (request.body) {
     const reader = request.body.getReader();
@@ -49,7 +54,7 @@ export async function readBody(request: Request, maxBytes = MAX_BODY_BYTES): Pro
       size += value.byteLength;
       if (size > maxBytes) {
         await reader.cancel().catch(() => undefined);
-        return { contentType, tooLarge: true, text: "" };
+        return { contentType, tooLarge: true, empty: false, text: "" };
       }
       chunks.push(value);
     }
@@ -59,13 +64,14 @@ export async function readBody(request: Request, maxBytes = MAX_BODY_BYTES): Pro
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
   } catch {
-    return { contentType, tooLarge: false, text: "", jsonError: "it is not UTF-8 text" };
+    return { contentType, tooLarge: false, empty: false, text: "", jsonError: "it is not UTF-8 text" };
   }
-  if (text.trim() === "") return { contentType, tooLarge: false, text, jsonError: "the body is empty" };
+  if (text.trim() === "") return { contentType, tooLarge: false, empty: true, text, jsonError: "the body is empty" };
   try {
-    return { contentType, tooLarge: false, text, json: { value: JSON.parse(text) as unknown } };
+    return { contentType, tooLarge: false, empty: false, text, json: { value: JSON.parse(text) as unknown } };
   } catch (error) {
-    return { contentType, tooLarge: false, text, jsonError: (error as Error).message };
+    const reason = (error as Error).message.split("\n", 1)[0] ?? "";
+    return { contentType, tooLarge: false, empty: false, text, jsonError: reason.slice(0, MAX_REASON_LENGTH) };
   }
 }
 
