@@ -58,66 +58,80 @@ export function defaultSpecPath(): string {
 
 const OPERATION_ID = "createChat";
 
+/** A node of the parsed YAML document: read with `field`, never trusted blindly. */
+type Node = Record<string, unknown>;
+
+const isNode = (value: unknown): value is Node => typeof value === "object" && value !== null && !Array.isArray(value);
+const field = (node: unknown, key: string): Node => {
+  const value = isNode(node) ? node[key] : undefined;
+  return isNode(value) ? value : {};
+};
+const entries = (node: unknown): Array<[string, Node]> =>
+  Object.entries(isNode(node) ? node : {}).filter((e): e is [string, Node] => isNode(e[1]));
+
 /** Reads and indexes the contract. Throws with a clear message when the file lacks what the mock needs. */
 export function loadContract(specPath: string = defaultSpecPath()): Contract {
-  const doc = parse(readFileSync(resolve(specPath), "utf8")) as Record<string, any>;
-  const resolveRef = <T>(node: any): T => {
+  const doc: unknown = parse(readFileSync(resolve(specPath), "utf8"));
+  const deref = (node: Node): Node => {
     let current = node;
-    while (current && typeof current.$ref === "string") {
-      const pointer = (current.$ref as string).replace(/^#\//, "").split("/");
-      current = pointer.reduce((acc: any, key) => acc?.[key], doc);
-      if (current === undefined) throw new Error(`openapi.yaml: unresolved $ref ${node.$ref}`);
+    for (let hops = 0; typeof current.$ref === "string"; hops++) {
+      const ref: string = current.$ref;
+      if (hops > 20) throw new Error(`openapi.yaml: $ref cycle at ${ref}`);
+      const target = ref.replace(/^#\//, "").split("/").reduce<unknown>((acc, key) => (isNode(acc) ? acc[key] : undefined), doc);
+      if (!isNode(target)) throw new Error(`openapi.yaml: unresolved $ref ${ref}`);
+      current = target;
     }
-    return current as T;
+    return current;
   };
 
-  for (const [pathTemplate, item] of Object.entries<any>(doc.paths ?? {})) {
-    const op = item?.post;
-    if (op?.operationId !== OPERATION_ID) continue;
+  for (const [pathTemplate, item] of entries(field(doc, "paths"))) {
+    const op = field(item, "post");
+    if (op.operationId !== OPERATION_ID) continue;
 
-    const params = [...(item.parameters ?? []), ...(op.parameters ?? [])].map((p) => resolveRef<any>(p));
+    const params = [item.parameters, op.parameters].flatMap((list) => (Array.isArray(list) ? list.filter(isNode) : [])).map(deref);
     const businessId = params.find((p) => p.in === "path" && p.name === "businessId");
     if (!businessId) throw new Error("openapi.yaml: createChat has no businessId path parameter");
 
-    const body = resolveRef<any>(op.requestBody);
-    const requestBodySchema = body?.content?.["application/json"]?.schema;
-    if (!requestBodySchema) throw new Error("openapi.yaml: createChat has no application/json request body");
+    const requestBodySchema = field(field(field(deref(field(op, "requestBody")), "content"), "application/json"), "schema");
+    if (Object.keys(requestBodySchema).length === 0) throw new Error("openapi.yaml: createChat has no application/json request body");
 
     const responses = new Map<number, DeclaredResponse>();
-    for (const [code, ref] of Object.entries<any>(op.responses ?? {})) {
-      const response = resolveRef<any>(ref);
-      const media = response.content?.["application/json"] ?? {};
+    for (const [code, ref] of entries(op.responses)) {
+      const response = deref(ref);
+      const media = field(field(response, "content"), "application/json");
       const examples = new Map<string, unknown>();
-      for (const [name, ex] of Object.entries<any>(media.examples ?? {})) examples.set(name, resolveRef<any>(ex).value);
+      for (const [name, example] of entries(media.examples)) examples.set(name, deref(example).value);
       if (examples.size === 0 && media.example !== undefined) examples.set("default", media.example);
-      const headers = Object.entries<any>(response.headers ?? {}).map(([name, h]) => {
-        const header = resolveRef<any>(h);
-        return { name, required: header.required === true, schema: header.schema, example: header.example };
+      const headers = entries(response.headers).map(([name, h]) => {
+        const header = deref(h);
+        return { name, required: header.required === true, schema: field(header, "schema"), example: header.example };
       });
       responses.set(Number(code), {
         status: Number(code),
-        description: response.description ?? "",
-        bodySchema: media.schema ?? {},
+        description: typeof response.description === "string" ? response.description : "",
+        bodySchema: field(media, "schema"),
         examples,
         headers,
       });
     }
 
-    const limit = op["x-rate-limit"] ?? {};
+    const limit = field(op, "x-rate-limit");
+    if (typeof limit.requests !== "number") throw new Error("openapi.yaml: createChat has no x-rate-limit.requests");
+    const scopes = op["x-auth-scopes"];
     return {
       pathTemplate,
       method: "post",
       operationId: OPERATION_ID,
-      schemas: doc.components?.schemas ?? {},
+      schemas: Object.fromEntries(entries(field(field(doc, "components"), "schemas"))),
       requestBodySchema,
-      businessIdSchema: businessId.schema,
+      businessIdSchema: field(businessId, "schema"),
       statuses: [...responses.keys()].sort((a, b) => a - b),
       responses,
-      requiredScopes: op["x-auth-scopes"] ?? [],
+      requiredScopes: Array.isArray(scopes) ? scopes.filter((s): s is string => typeof s === "string") : [],
       rateLimit: {
         requests: limit.requests,
-        periodMs: parseIsoDuration(limit.period ?? "PT1H"),
-        parallelRequests: limit.parallelRequests,
+        periodMs: parseIsoDuration(typeof limit.period === "string" ? limit.period : "PT1H"),
+        parallelRequests: typeof limit.parallelRequests === "number" ? limit.parallelRequests : undefined,
       },
     };
   }
