@@ -8,7 +8,7 @@ import { Hono, type Context, type MiddlewareHandler } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { components } from "../generated/schema.js";
 import { resolveBusiness } from "./business.js";
-import { toHttpDate } from "./clock.js";
+import { windowEndHttpDate } from "./clock.js";
 import { createControlApi } from "./control.js";
 import { authenticate } from "./credentials.js";
 import { checkContext } from "./domain.js";
@@ -168,7 +168,7 @@ export function createMockApp(options: MockOptions = {}): MockApp {
       const decision = state.quota.take(businessId);
       c.set("counted", true);
       if (!decision.allowed) {
-        const failure = failures.quotaExceeded(decision.limit, windowLabel, businessId, untilHeader(decision.until));
+        const failure = failures.quotaExceeded(decision.limit, windowLabel, businessId, windowEndHttpDate(decision.until));
         return withRateLimitHeaders(fail(c, failure), decision);
       }
       const release = state.parallel.tryAcquire(businessId);
@@ -239,13 +239,8 @@ function fail(c: Context<MockEnv>, failure: MockFailure): Response {
 function withRateLimitHeaders(response: Response, decision: QuotaDecision): Response {
   response.headers.set(RATE_LIMIT_HEADERS.limit, String(decision.limit));
   response.headers.set(RATE_LIMIT_HEADERS.remaining, String(decision.remaining));
-  response.headers.set(RATE_LIMIT_HEADERS.until, untilHeader(decision.until));
+  response.headers.set(RATE_LIMIT_HEADERS.until, windowEndHttpDate(decision.until));
   return response;
-}
-
-/** HTTP dates have whole seconds; rounding up means a client that waits until the header's time never lands inside the old window. */
-function untilHeader(epochMs: number): string {
-  return toHttpDate(Math.ceil(epochMs / 1000) * 1000);
 }
 
 function pickLatency({ minMs, maxMs }: Latency, random: () => number): number {

@@ -117,6 +117,15 @@ const DURATION_UNITS_MS = {
 const DURATION_PATTERN = /^(\d+)(ms|s|m|h|d)$/;
 
 /**
+ * The end of a quota window as the `X-RateLimit-Resource-Until` header says it: HTTP dates have
+ * whole seconds, so the instant is rounded up, and a client that waits until that time never lands
+ * inside the old window.
+ */
+export function windowEndHttpDate(epochMs: number): string {
+  return toHttpDate(Math.ceil(epochMs / 1000) * 1000);
+}
+
+/**
  * Parses a duration like "90s", "15m", "1h", "500ms", "2d" into ms; throws RangeError with a clear
  * message otherwise.
  *

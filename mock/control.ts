@@ -9,7 +9,7 @@ import { BlockList, isIP } from "node:net";
 import type { ValidateFunction } from "ajv";
 import { Hono, type Context, type Handler } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { toHttpDate } from "./clock.js";
+import { windowEndHttpDate } from "./clock.js";
 import {
   compileControlValidators,
   describeProblem,
@@ -370,7 +370,7 @@ function stateSnapshot(state: MockState) {
         businessId: business.id,
         model: business.model,
         quota: window
-          ? { used: window.used, remaining: window.remaining, until: toHttpDate(window.until), windowStart: new Date(window.windowStart).toISOString() }
+          ? { used: window.used, remaining: window.remaining, until: windowEndHttpDate(window.until), windowStart: new Date(window.windowStart).toISOString() }
           : { used: 0, remaining: state.quota.limit, until: null, windowStart: null },
         inFlight: state.parallel.inFlight(business.id),
         chats: state.chats.list(business.id).map(({ chatId, context, createdAt }) => ({ chatId, context, createdAt })),

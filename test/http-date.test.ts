@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { toHttpDate } from "../mock/clock.js";
+import { toHttpDate, windowEndHttpDate } from "../mock/clock.js";
 
 // The contract's HttpDate pattern (openapi.yaml, components.schemas.HttpDate).
 const HTTP_DATE =
@@ -40,4 +40,12 @@ describe("HTTP date", () => {
       expect(() => toHttpDate(ms)).toThrow(RangeError);
     },
   );
+});
+
+describe("windowEndHttpDate", () => {
+  it("rounds a window end up to the next whole second, and keeps a whole second as it is", () => {
+    expect(windowEndHttpDate(Date.parse("2026-11-25T13:00:00.001Z"))).toBe("Wed, 25 Nov 2026 13:00:01 GMT");
+    expect(windowEndHttpDate(Date.parse("2026-11-25T13:00:00.999Z"))).toBe("Wed, 25 Nov 2026 13:00:01 GMT");
+    expect(windowEndHttpDate(Date.parse("2026-11-25T13:00:00.000Z"))).toBe("Wed, 25 Nov 2026 13:00:00 GMT");
+  });
 });
