@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createMockApp } from "../mock/app.js";
 import { createManualClock } from "../mock/clock.js";
 import { createChatRequest, createHeldSleep, orderContext, settle, T0 } from "./support/api.js";
+import { expectConformsToContract } from "./support/conformance.js";
 
 describe("the in-flight limit per business (--parallel-limit)", () => {
   it("answers exactly the requests beyond N in flight with 420, and frees slots when requests finish", async () => {
@@ -25,6 +26,7 @@ describe("the in-flight limit per business (--parallel-limit)", () => {
     expect(statuses.filter((s) => s === 200)).toHaveLength(4);
     expect(statuses.filter((s) => s === 420)).toHaveLength(6);
     const refused = responses.find((r) => r.status === 420) as Response;
+    await expectConformsToContract(refused);
     expect(await refused.json()).toEqual({
       status: "ERROR",
       errors: [{ code: "LIMIT_EXCEEDED", message: "Hit rate limit of 4 parallel requests for businessId 1001" }],
@@ -82,6 +84,7 @@ describe("faults (control API) apply before the body is judged and still count",
 
     const faulted = await createChatRequest(app, 1001, "{bad");
     expect(faulted.status).toBe(500);
+    await expectConformsToContract(faulted);
     expect(((await faulted.json()) as { errors: Array<{ code: string }> }).errors[0]?.code).toBe("INTERNAL_ERROR");
     expect(faulted.headers.get("X-RateLimit-Resource-Remaining")).toBe("999");
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createMockApp } from "../mock/app.js";
 import { createManualClock } from "../mock/clock.js";
 import { createChatRequest, orderContext, T0 } from "./support/api.js";
+import { expectConformsToContract } from "./support/conformance.js";
 
 const headersOf = (res: Response) => ({
   limit: res.headers.get("X-RateLimit-Resource-Limit"),
@@ -27,6 +28,7 @@ describe("the quota: 1,000 requests per business per fixed window", () => {
 
     const over = await createChatRequest(app, 1001, orderContext(11001));
     expect(over.status).toBe(420);
+    await expectConformsToContract(over);
     expect(headersOf(over)).toEqual({ limit: "1000", remaining: "0", until: "Wed, 25 Nov 2026 13:00:01 GMT" });
     expect(await over.json()).toEqual({
       status: "ERROR",

@@ -1,0 +1,13 @@
+/** Checks an answer of the mock against openapi.yaml with the validator compiled from it. */
+import { expect } from "vitest";
+import { loadContract } from "../../mock/spec.js";
+import { compileValidator } from "../../mock/validator.js";
+
+const validator = compileValidator(loadContract());
+
+/** Asserts the response (status, body, headers) is one the contract declares; returns the parsed body. */
+export async function expectConformsToContract(response: Response): Promise<unknown> {
+  const body: unknown = await response.clone().json();
+  expect(validator.response({ status: response.status, body, headers: response.headers })).toEqual([]);
+  return body;
+}
