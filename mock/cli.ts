@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * `npm start`: the mock as a command. Parsing is a pure function ({@link parseCliArgs}) so every
  * option and every refusal is testable without a process; {@link main} validates everything
