@@ -70,6 +70,9 @@ export const contractCases: ContractCase[] = [
   { rule: "3 credentials", name: "the deprecated OAuth bearer works", request: post(1001, order(11003), { ...json, Authorization: "Bearer demo-oauth" }), status: 200, counted: true },
   { rule: "3 credentials", name: "the vendor's older OAuth form works", request: post(1001, order(11003), { ...json, Authorization: "OAuth oauth_token=demo-oauth, oauth_client_id=abc" }), status: 200, counted: true, requestOutsideContract: "the contract declares Bearer only; the real service still takes this older form" },
 
+  { rule: "3 credentials", name: "Api-Key decides when Authorization is sent too", request: post(1001, order(11006), { ...auth, Authorization: "Bearer nope" }), status: 200, counted: true },
+  { rule: "3 credentials", name: "an Api-Key token sent as a bearer is unknown (403)", request: post(1001, order(11001), { ...json, Authorization: "Bearer demo-all-methods" }), status: 403, code: "INVALID_TOKEN", message: "Authorization", counted: false },
+
   // 4. businessId
   { rule: "4 business", name: "a non-integer businessId is 400", request: post("abc", order(11001)), status: 400, code: "INVALID_PARAMETER", message: "/businessId", counted: false, skipProxy: "Prism answers 422 itself for a path parameter that breaks the schema" },
   { rule: "4 business", name: "businessId 0 is 400", request: post(0, order(11001)), status: 400, code: "INVALID_PARAMETER", message: "/businessId must be >= 1", counted: false, skipProxy: "Prism answers 422 itself for a path parameter that breaks the schema" },
