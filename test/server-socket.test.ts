@@ -2,6 +2,7 @@ import { createServer, type Server } from "node:net";
 import { request as httpRequest, Agent } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { ListenError, startMockServer, type RunningMock } from "../mock/server.js";
+import { expectConformsToContract } from "./support/conformance.js";
 
 const running: RunningMock[] = [];
 afterEach(async () => {
@@ -40,9 +41,7 @@ describe("startMockServer", () => {
 
     const res = await createChat(mock.url);
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { status: string; result: { chatId: unknown } };
-    expect(body.status).toBe("OK");
-    expect(typeof body.result.chatId).toBe("number");
+    expect(await expectConformsToContract(res)).toMatchObject({ status: "OK", result: { chatId: expect.any(Number) } });
     expect(res.headers.get("X-RateLimit-Resource-Limit")).toBe("1000");
     expect(res.headers.get("X-RateLimit-Resource-Remaining")).toBe("999");
   });
