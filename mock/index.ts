@@ -15,3 +15,4 @@ export {
 } from "./fixtures.js";
 export { createChatStore, type ChatRecord, type ChatStore } from "./store.js";
 export { createLogger, type LogFormat, type Logger } from "./log.js";
+export { createDocsApp, DOCS_PATH, type DocsOptions } from "./docs.js";
