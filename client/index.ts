@@ -1,5 +1,5 @@
 /**
- * The typed client of the createChat operation: only what users call.
+ * The typed client of the createChat operation and its middleware (rate-limit guard, retry): only what users call.
  */
 export { createMarketClient } from "./create-market-client.js";
 export type {
@@ -22,3 +22,9 @@ export type {
 export { parseRateLimit } from "./rate-limit.js";
 export type { RateLimitState } from "./rate-limit.js";
 export { UnexpectedResponseError } from "./unexpected-response-error.js";
+export { createRateLimitGuard } from "./rate-limit-guard.js";
+export type { GuardClock, RateLimitGuardOptions } from "./rate-limit-guard.js";
+export { RateLimitError } from "./rate-limit-error.js";
+export type { RateLimitErrorDetails, RateLimitKind } from "./rate-limit-error.js";
+export { backoffDelay, createRetry } from "./retry.js";
+export type { RetryEvent, RetryOptions } from "./retry.js";
