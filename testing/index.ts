@@ -1,0 +1,21 @@
+/**
+ * Test helpers for vitest and jest: the mock on a free port (`startMock`), or in-process as a
+ * `fetch` (`createMockFetch`), each with a typed client of its control API.
+ */
+export { startMock } from "./start-mock.js";
+export type { StartedMock, StartMockOptions } from "./start-mock.js";
+export { createMockFetch, MOCK_FETCH_BASE_URL } from "./mock-fetch.js";
+export type { MockFetch } from "./mock-fetch.js";
+export { createMockControl, MockControlError } from "./control-client.js";
+export type { MockControl, MockControlOptions } from "./control-client.js";
+export type {
+  ActiveFault,
+  BusinessSnapshot,
+  ClockMove,
+  FaultMatch,
+  FaultRule,
+  Fixtures,
+  JournalEntry,
+  JournalFilter,
+  MockStateSnapshot,
+} from "./control-types.js";
