@@ -1,7 +1,8 @@
 /**
- * The black-box contract cases: given a request, expect a status, an error code, and whether the
- * request counted against the quota. The same cases run against the mock in-process, over a real
- * socket, and through Prism's validation proxy (see run-suite.ts).
+ * The black-box contract cases (the mock's behaviour table): given a request, expect a status, an
+ * error code, and whether the request counted against the quota. The same cases run against the
+ * mock in-process and over a real socket (run-suite.ts), and through Prism's validation proxy
+ * (conformance-drive.ts), where Prism's request verdict must agree with the mock's.
  */
 
 export interface CaseRequest {
@@ -23,10 +24,13 @@ export interface ContractCase {
   /** Part of the first error's message that shows it says what and where. */
   message?: string | RegExp;
   counted: boolean;
-  /** Why Prism's proxy cannot carry this case (it answers some requests itself). */
-  skipProxy?: string;
-  /** Why Prism rightly flags the request (it is outside the contract) though the mock accepts it. */
-  requestOutsideContract?: string;
+  /**
+   * Why Prism's request validator and the mock rightly disagree on this request (the drive reports
+   * it as known, and fails if it no longer happens). Absent: the two must agree.
+   */
+  knownDisagreement?: string;
+  /** Why the mock, behind Prism's proxy, answers with another code than `code` (Prism changes the request on its way). */
+  proxyChangesRequest?: string;
 }
 
 export const API_KEY = "demo-all-methods";
@@ -44,8 +48,8 @@ const post = (businessId: string | number, body: unknown, headers: Record<string
 
 export const contractCases: ContractCase[] = [
   // 1. Routing
-  { rule: "1 routing", name: "another path is 404 in the error shape", request: { method: "POST", path: "/v2/businesses/1001/chats", headers: auth, body: order(11001) }, status: 404, code: "NOT_FOUND", counted: false, skipProxy: "not an operation of the contract" },
-  { rule: "1 routing", name: "GET on the path is 405", request: { method: "GET", path: path(1001), headers: auth }, status: 405, code: "METHOD_NOT_ALLOWED", message: "use POST", counted: false, skipProxy: "not an operation of the contract" },
+  { rule: "1 routing", name: "another path is 404 in the error shape", request: { method: "POST", path: "/v2/businesses/1001/chats", headers: auth, body: order(11001) }, status: 404, code: "NOT_FOUND", counted: false },
+  { rule: "1 routing", name: "GET on the path is 405", request: { method: "GET", path: path(1001), headers: auth }, status: 405, code: "METHOD_NOT_ALLOWED", message: "use POST", counted: false },
 
   // 2. Prefer
   ...[200, 400, 401, 403, 404, 420, 500].map((status) => ({
@@ -68,25 +72,25 @@ export const contractCases: ContractCase[] = [
   { rule: "3 credentials", name: "a token without a chat scope is 403 naming the scopes", request: post(1001, order(11001), { ...json, "Api-Key": "demo-pricing-only" }), status: 403, code: "INSUFFICIENT_SCOPE", message: "communication, all-methods", counted: false },
   { rule: "3 credentials", name: "the communication scope is enough", request: post(1001, order(11002), { ...json, "Api-Key": "demo-communication" }), status: 200, counted: true },
   { rule: "3 credentials", name: "the deprecated OAuth bearer works", request: post(1001, order(11003), { ...json, Authorization: "Bearer demo-oauth" }), status: 200, counted: true },
-  { rule: "3 credentials", name: "the vendor's older OAuth form works", request: post(1001, order(11003), { ...json, Authorization: "OAuth oauth_token=demo-oauth, oauth_client_id=abc" }), status: 200, counted: true, requestOutsideContract: "the contract declares Bearer only; the real service still takes this older form" },
+  { rule: "3 credentials", name: "the vendor's older OAuth form works", request: post(1001, order(11003), { ...json, Authorization: "OAuth oauth_token=demo-oauth, oauth_client_id=abc" }), status: 200, counted: true, knownDisagreement: "the contract declares Bearer only; the real service still takes this older form, so the mock does too" },
 
   { rule: "3 credentials", name: "Api-Key decides when Authorization is sent too", request: post(1001, order(11006), { ...auth, Authorization: "Bearer nope" }), status: 200, counted: true },
   { rule: "3 credentials", name: "an Api-Key token sent as a bearer is unknown (403)", request: post(1001, order(11001), { ...json, Authorization: "Bearer demo-all-methods" }), status: 403, code: "INVALID_TOKEN", message: "Authorization", counted: false },
 
   // 4. businessId
-  { rule: "4 business", name: "a non-integer businessId is 400", request: post("abc", order(11001)), status: 400, code: "INVALID_PARAMETER", message: "/businessId", counted: false, skipProxy: "Prism answers 422 itself for a path parameter that breaks the schema" },
-  { rule: "4 business", name: "businessId 0 is 400", request: post(0, order(11001)), status: 400, code: "INVALID_PARAMETER", message: "/businessId must be >= 1", counted: false, skipProxy: "Prism answers 422 itself for a path parameter that breaks the schema" },
-  { rule: "4 business", name: "a businessId beyond int64 is 400", request: post("9223372036854775808", order(11001)), status: 400, code: "INVALID_PARAMETER", message: "int64", counted: false, skipProxy: "Prism answers 422 itself for a path parameter that breaks the schema" },
+  { rule: "4 business", name: "a non-integer businessId is 400", request: post("abc", order(11001)), status: 400, code: "INVALID_PARAMETER", message: "/businessId", counted: false },
+  { rule: "4 business", name: "businessId 0 is 400", request: post(0, order(11001)), status: 400, code: "INVALID_PARAMETER", message: "/businessId must be >= 1", counted: false },
+  { rule: "4 business", name: "a businessId beyond int64 is 400", request: post("9223372036854775808", order(11001)), status: 400, code: "INVALID_PARAMETER", message: "int64", counted: false },
   { rule: "4 business", name: "an unknown business is 404", request: post(9999, order(11001)), status: 404, code: "BUSINESS_NOT_FOUND", message: "9999", counted: false },
   { rule: "4 business", name: "another seller's business is 403", request: post(2001, { context: { type: "ORDER", id: 51001 } }), status: 403, code: "BUSINESS_ACCESS_DENIED", message: "2001", counted: false },
   { rule: "4 business", name: "the other seller reaches its own business", request: post(2001, order(51001), { ...json, "Api-Key": "demo-other-seller" }), status: 200, counted: true },
 
   // 6. Body
-  { rule: "6 body", name: "malformed JSON is 400", request: post(1001, "{\"context\":"), status: 400, code: "MALFORMED_JSON", counted: true, skipProxy: "Prism's own body parser answers malformed JSON before forwarding" },
-  { rule: "6 body", name: "an empty body is 400", request: post(1001, ""), status: 400, code: "MALFORMED_JSON", message: "empty", counted: true, skipProxy: "Prism refuses an empty body of a required request body itself" },
+  { rule: "6 body", name: "malformed JSON is 400", request: post(1001, "{\"context\":"), status: 400, code: "MALFORMED_JSON", counted: true },
+  { rule: "6 body", name: "an empty body is 400", request: post(1001, ""), status: 400, code: "MALFORMED_JSON", message: "empty", counted: true },
   { rule: "6 body", name: "a JSON array is 400", request: post(1001, []), status: 400, code: "INVALID_REQUEST", message: "request body must be an object", counted: true },
-  { rule: "6 body", name: "a JSON string is 400", request: post(1001, "\"hello\""), status: 400, code: "INVALID_REQUEST", message: "must be an object", counted: true, skipProxy: "Prism forwards a top-level JSON string without its quotes" },
-  { rule: "6 body", name: "a wrong content type is 400", request: post(1001, JSON.stringify(order(11001)), { "Api-Key": API_KEY, "Content-Type": "text/plain" }), status: 400, code: "UNSUPPORTED_CONTENT_TYPE", message: "text/plain", counted: true, skipProxy: "Prism answers 415 itself for an undeclared content type" },
+  { rule: "6 body", name: "a JSON string is 400", request: post(1001, "\"hello\""), status: 400, code: "INVALID_REQUEST", message: "must be an object", counted: true, proxyChangesRequest: "Prism's proxy forwards a top-level JSON string without its quotes (`hello`), so the mock answers MALFORMED_JSON; both still refuse it" },
+  { rule: "6 body", name: "a wrong content type is 400", request: post(1001, JSON.stringify(order(11001)), { "Api-Key": API_KEY, "Content-Type": "text/plain" }), status: 400, code: "UNSUPPORTED_CONTENT_TYPE", message: "text/plain", counted: true },
   { rule: "6 body", name: "a body over 64 KiB is 400", request: post(1001, { context: { type: "ORDER", id: 11001 }, pad: "x".repeat(70_000) }), status: 400, code: "BODY_TOO_LARGE", counted: true },
   { rule: "6 body", name: "an unknown context type is 400 at its pointer", request: post(1001, { context: { type: "QUESTION", id: 11001 } }), status: 400, code: "INVALID_REQUEST", message: "/context/type must be one of ORDER, RETURN", counted: true },
   { rule: "6 body", name: "context.id 0 is 400 at its pointer", request: post(1001, { context: { type: "ORDER", id: 0 } }), status: 400, code: "INVALID_REQUEST", message: "/context/id must be >= 1", counted: true },

@@ -1,7 +1,7 @@
 /**
  * Runs the contract cases against one target: anything that takes a Request and gives a Response.
- * Every answer is checked against openapi.yaml with the validator compiled from it; through Prism's
- * proxy, Prism's own verdict (the `sl-violations` header) must name no response problem either.
+ * Every answer is checked against openapi.yaml with the validator compiled from it. (Prism's
+ * verdict on the same cases is the conformance drive's job: conformance-drive.ts.)
  */
 import { describe, expect, it } from "vitest";
 import { loadContract } from "../../mock/spec.js";
@@ -13,28 +13,12 @@ export interface SuiteTarget {
   fetch(request: Request): Promise<Response>;
 }
 
-export interface SuiteOptions {
-  /** The target is Prism's validation proxy in front of the mock: check its verdict, skip what it answers itself. */
-  viaProxy?: boolean;
-}
-
 const validator = compileValidator(loadContract());
 const RATE_LIMIT_HEADERS = ["x-ratelimit-resource-limit", "x-ratelimit-resource-remaining", "x-ratelimit-resource-until"];
 
-interface Violation {
-  location: string[];
-  code: string | number;
-  message: string;
-}
-
-export function runContractSuite(title: string, target: () => SuiteTarget, { viaProxy = false }: SuiteOptions = {}): void {
+export function runContractSuite(title: string, target: () => SuiteTarget): void {
   describe(title, () => {
-    for (const c of contractCases.filter((c) => viaProxy && c.skipProxy)) {
-      it.skip(`${c.rule}: ${c.name} (${c.skipProxy})`, () => {});
-    }
-    const cases = contractCases.filter((c) => !(viaProxy && c.skipProxy));
-
-    it.each(cases.map((c) => [`${c.rule}: ${c.name}`, c] as const))("%s", async (_title, c: ContractCase) => {
+    it.each(contractCases.map((c) => [`${c.rule}: ${c.name}`, c] as const))("%s", async (_title, c: ContractCase) => {
       const t = target();
       const response = await t.fetch(toRequest(t.baseUrl, c.request));
       const text = await response.text();
@@ -57,12 +41,6 @@ export function runContractSuite(title: string, target: () => SuiteTarget, { via
       for (const name of RATE_LIMIT_HEADERS) {
         if (c.counted) expect(response.headers.get(name), name).not.toBeNull();
         else if (!forced) expect(response.headers.get(name), name).toBeNull();
-      }
-
-      if (viaProxy) {
-        const violations = JSON.parse(response.headers.get("sl-violations") ?? "[]") as Violation[];
-        expect(violations.filter((v) => v.location[0] === "response")).toEqual([]);
-        if (c.status === 200 && !c.requestOutsideContract) expect(violations).toEqual([]);
       }
     });
   });
