@@ -5,16 +5,16 @@
  * this file only puts them in order and turns their verdicts into responses.
  */
 import { Hono, type Context, type MiddlewareHandler } from "hono";
-import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { components } from "../generated/schema.js";
 import { resolveBusiness } from "./business.js";
 import { windowEndHttpDate } from "./clock.js";
 import { createControlApi } from "./control.js";
+import { createDocsApp } from "./docs.js";
 import { authenticate } from "./credentials.js";
 import { checkContext } from "./domain.js";
 import { errorBody, failures, type MockFailure } from "./errors.js";
 import type { BusinessFixture } from "./fixtures.js";
-import { redactHeaders } from "./journal.js";
+import { redactHeaders, redactRawHeaders } from "./journal.js";
 import { createLogger, type Logger } from "./log.js";
 import { negotiateForced } from "./negotiate.js";
 import { parsePrefer } from "./prefer.js";
@@ -59,16 +59,21 @@ interface Vars {
   businessId?: number;
   business?: BusinessFixture;
   body?: BodyRead;
+  /** The counted request's quota decision: every answer from then on carries the rate-limit headers. */
+  rateLimit?: QuotaDecision;
   responseBody?: unknown;
+  /** The answer's headers as sent (lower-case names), kept for the journal. */
+  responseHeaders?: Record<string, string>;
   errorCode?: string;
 }
 type MockEnv = { Variables: Vars };
 export type MockApp = Hono<MockEnv>;
 
+// Lower case, as a Fetch Headers object would list them (the journal shows them so).
 const RATE_LIMIT_HEADERS = {
-  limit: "X-RateLimit-Resource-Limit",
-  remaining: "X-RateLimit-Resource-Remaining",
-  until: "X-RateLimit-Resource-Until",
+  limit: "x-ratelimit-resource-limit",
+  remaining: "x-ratelimit-resource-remaining",
+  until: "x-ratelimit-resource-until",
 } as const;
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -97,6 +102,9 @@ export function createMockApp(options: MockOptions = {}): MockApp {
   const sleep = options.sleep ?? defaultSleep;
   const random = options.random ?? Math.random;
   const windowLabel = formatWindow(state.quota.windowMs);
+  const untilText = createHttpDateCache();
+  // A silent logger gets no records at all: building one per request is work nobody reads.
+  const logRequests = logger.silent !== true;
   const route = contract.pathTemplate.replace(/\{(\w+)\}/g, ":$1");
 
   const app = new Hono<MockEnv>();
@@ -105,6 +113,8 @@ export function createMockApp(options: MockOptions = {}): MockApp {
     "/__mock",
     createControlApi({ state, contract, controlToken: options.controlToken, remoteAddress }),
   );
+  // The API reference (/docs, /openapi.yaml, /openapi.json): answered here, so neither journaled nor counted.
+  app.route("/", createDocsApp({ fixtures: () => state.fixtures() }));
 
   // Journal and log every API request (the control API is neither journaled nor counted).
   app.use("*", async function recordRequest(c, next) {
@@ -114,36 +124,38 @@ export function createMockApp(options: MockOptions = {}): MockApp {
     const started = performance.now();
     await next();
     const durationMs = Math.round((performance.now() - started) * 10) / 10;
-    const { businessId, counted, errorCode, responseBody } = c.var;
-    const body = c.var.body;
+    // c.get, not c.var: c.var copies every variable into a new object on each read.
+    const businessId = c.get("businessId");
+    const counted = c.get("counted");
+    const time = new Date(arrivedAt).toISOString();
+    const method = c.req.method;
+    const path = c.req.path;
+    // Reading c.res.status is free; c.res.headers would turn the adaptor's light response into a
+    // Fetch Headers object and send it down the slow path, so the headers come from `send`.
+    const status = c.res.status;
     state.journal.record({
-      time: new Date(arrivedAt).toISOString(),
-      method: c.req.method,
-      path: c.req.path,
+      time,
+      method,
+      path,
       businessId,
-      status: c.res.status,
+      status,
       durationMs,
       counted,
-      request: { headers: redactHeaders(c.req.raw.headers), body: journalBody(body) },
-      response: { headers: Object.fromEntries(c.res.headers), body: responseBody },
+      request: { headers: requestHeaders(c), body: journalBody(c.get("body")) },
+      response: { headers: c.get("responseHeaders") ?? {}, body: c.get("responseBody") },
     });
-    logger.request({
-      time: new Date(arrivedAt).toISOString(),
-      method: c.req.method,
-      path: c.req.path,
-      status: c.res.status,
-      businessId,
-      durationMs,
-      counted,
-      errorCode,
-    });
+    if (logRequests) {
+      logger.request({ time, method, path, status, businessId, durationMs, counted, errorCode: c.get("errorCode") });
+    }
   });
 
   app.post(
     route,
     // 2. Prefer: code=NNN / example=NAME forces a declared response, before anything else is checked.
     async function preferStage(c, next) {
-      const forced = negotiateForced(contract, parsePrefer(c.req.header("prefer")));
+      const prefer = c.req.header("prefer");
+      if (prefer === undefined) return next();
+      const forced = negotiateForced(contract, parsePrefer(prefer));
       if (!forced) return next();
       if ("errors" in forced) return fail(c, forced);
       return send(c, forced.status, forced.body, forced.headers);
@@ -164,37 +176,37 @@ export function createMockApp(options: MockOptions = {}): MockApp {
     },
     // 5. Quota and in-flight limit: from here on every request counts and carries the headers.
     async function quotaStage(c, next) {
-      const businessId = c.var.businessId as number;
+      const businessId = c.get("businessId") as number;
       const decision = state.quota.take(businessId);
       c.set("counted", true);
+      // Set before any answer is built, so `send` adds the headers to whichever answer follows.
+      c.set("rateLimit", decision);
       if (!decision.allowed) {
-        const failure = failures.quotaExceeded(decision.limit, windowLabel, businessId, windowEndHttpDate(decision.until));
-        return withRateLimitHeaders(fail(c, failure), decision);
+        return fail(c, failures.quotaExceeded(decision.limit, windowLabel, businessId, untilText(decision.until)));
       }
       const release = state.parallel.tryAcquire(businessId);
-      if (!release) return withRateLimitHeaders(fail(c, failures.parallelLimit(state.parallel.limit ?? 0, businessId)), decision);
+      if (!release) return fail(c, failures.parallelLimit(state.parallel.limit ?? 0, businessId));
       try {
-        if (options.latency) await sleep(pickLatency(options.latency, random));
+        if (options.latency) await unlessAborted(sleep(pickLatency(options.latency, random)), c.req.raw.signal);
         await next();
       } finally {
         release();
       }
-      withRateLimitHeaders(c.res, decision);
     },
     // 9. Faults, matched on the business and (if the body names one) the context type, before the body is judged.
     async function faultStage(c, next) {
       const body = await readBody(c.req.raw);
       c.set("body", body);
-      const fault = state.faults.take({ businessId: c.var.businessId as number, contextType: peekContextType(body) });
+      const fault = state.faults.take({ businessId: c.get("businessId") as number, contextType: peekContextType(body) });
       if (!fault) return next();
-      if (fault.delayMs > 0) await sleep(fault.delayMs);
+      if (fault.delayMs > 0) await unlessAborted(sleep(fault.delayMs), c.req.raw.signal);
       return fail(c, failures.injectedFault(fault.status as MockFailure["status"], fault.id));
     },
     // 6–8. The body, the domain, and the chat.
     async function createChatStage(c) {
-      const verdict = interpretBody(c.var.body as BodyRead, validator);
+      const verdict = interpretBody(c.get("body") as BodyRead, validator);
       if (!verdict.ok) return fail(c, verdict.failure);
-      const business = c.var.business as BusinessFixture;
+      const business = c.get("business") as BusinessFixture;
       const problem = checkContext(business, verdict.context, state.fixtures());
       if (problem) return fail(c, problem);
       const { chat } = state.chats.openChat(business.id, verdict.context, state.clock.now());
@@ -204,12 +216,33 @@ export function createMockApp(options: MockOptions = {}): MockApp {
   );
 
   // 1. Routing: the operation's path with another method, then any other path.
-  app.all(route, (c) => {
-    c.header("Allow", "POST");
-    return fail(c, failures.methodNotAllowed(c.req.method, c.req.path));
-  });
+  app.all(route, (c) => fail(c, failures.methodNotAllowed(c.req.method, c.req.path), { allow: "POST" }));
   app.notFound((c) => fail(c, failures.noRoute(c.req.method, c.req.path, contract.pathTemplate)));
   app.onError((error, c) => fail(c, failures.internal(error.message)));
+
+  /**
+   * Every API answer is built here: JSON, plus the rate-limit headers once the request is counted.
+   * A Response with a plain header object (not c.json, which makes a Headers object as soon as
+   * there is more than one header) is what @hono/node-server writes straight to the socket.
+   */
+  function send(c: Context<MockEnv>, status: number, body: unknown, extra?: Record<string, string>): Response {
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    const decision = c.get("rateLimit");
+    if (decision !== undefined) {
+      headers[RATE_LIMIT_HEADERS.limit] = String(decision.limit);
+      headers[RATE_LIMIT_HEADERS.remaining] = String(decision.remaining);
+      headers[RATE_LIMIT_HEADERS.until] = untilText(decision.until);
+    }
+    if (extra !== undefined) for (const name of Object.keys(extra)) headers[name.toLowerCase()] = extra[name] as string;
+    c.set("responseBody", body);
+    c.set("responseHeaders", headers);
+    return new Response(JSON.stringify(body), { status, headers });
+  }
+
+  function fail(c: Context<MockEnv>, failure: MockFailure, extra?: Record<string, string>): Response {
+    c.set("errorCode", failure.errors[0].code);
+    return send(c, failure.status, errorBody(failure), extra);
+  }
 
   return app;
 }
@@ -225,22 +258,48 @@ function journalBody(body: BodyRead | undefined): unknown {
   return body.json ? body.json.value : body.text || undefined;
 }
 
-function send(c: Context<MockEnv>, status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  c.set("responseBody", body);
-  for (const [name, value] of Object.entries(headers)) c.header(name, value);
-  return c.json(body, status as ContentfulStatusCode);
+/**
+ * The request's headers for the journal, credentials redacted. Served by @hono/node-server, they
+ * come from Node's raw header list; iterating the request's Headers instead would make the
+ * adaptor build a full Fetch Headers object (validating every name and value) on each request.
+ */
+function requestHeaders(c: Context<MockEnv>): Record<string, string> {
+  const raw = (c.env as { incoming?: { rawHeaders?: unknown } } | undefined)?.incoming?.rawHeaders;
+  return Array.isArray(raw) ? redactRawHeaders(raw as string[]) : redactHeaders(c.req.raw.headers);
 }
 
-function fail(c: Context<MockEnv>, failure: MockFailure): Response {
-  c.set("errorCode", failure.errors[0].code);
-  return send(c, failure.status, errorBody(failure));
+/**
+ * `windowEndHttpDate` remembered per window end: the same few instants come back on every request
+ * of a window, and formatting a date is a measurable share of a request. Bounded: it starts over
+ * once it holds many ends (a clock moved by the control API, or very many businesses).
+ */
+function createHttpDateCache(maxEntries = 1024): (epochMs: number) => string {
+  let cache = new Map<number, string>();
+  return (epochMs) => {
+    let text = cache.get(epochMs);
+    if (text === undefined) {
+      if (cache.size >= maxEntries) cache = new Map();
+      text = windowEndHttpDate(epochMs);
+      cache.set(epochMs, text);
+    }
+    return text;
+  };
 }
 
-function withRateLimitHeaders(response: Response, decision: QuotaDecision): Response {
-  response.headers.set(RATE_LIMIT_HEADERS.limit, String(decision.limit));
-  response.headers.set(RATE_LIMIT_HEADERS.remaining, String(decision.remaining));
-  response.headers.set(RATE_LIMIT_HEADERS.until, windowEndHttpDate(decision.until));
-  return response;
+/**
+ * Waits for `wait`, or less if the client disconnects first: a client that gave up must not hold
+ * its in-flight slot (--parallel-limit) for the rest of an injected latency or fault delay.
+ */
+function unlessAborted(wait: Promise<void>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    signal.addEventListener("abort", done, { once: true });
+    wait.then(done, done);
+  });
 }
 
 function pickLatency({ minMs, maxMs }: Latency, random: () => number): number {

@@ -29,6 +29,8 @@ export interface RequestLogRecord {
 export interface Logger {
   request(record: RequestLogRecord): void;
   info(message: string): void;
+  /** True when the logger writes nothing, so callers may skip building records for it. Default false. */
+  readonly silent?: boolean;
 }
 
 /** Options of `createLogger`. */
@@ -123,7 +125,7 @@ export function createLogger(format: LogFormat, write: (line: string) => void = 
   const now = options.now ?? Date.now;
   switch (format) {
     case "silent":
-      return { request() {}, info() {} };
+      return { request() {}, info() {}, silent: true };
     case "json":
       return {
         request: (record) => write(formatJson(record)),

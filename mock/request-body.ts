@@ -3,6 +3,7 @@
  * stops past the limit), then judged: content type, size, JSON syntax, the contract's schema
  * (compiled validator) and the one rule the schema cannot say: `orderId` and `context` must agree.
  */
+import { isUtf8 } from "node:buffer";
 import type { components } from "../generated/schema.js";
 import { failures, type MockFailure } from "./errors.js";
 import type { ContractValidator } from "./validator.js";
@@ -28,8 +29,22 @@ export interface BodyRead {
   jsonError?: string;
 }
 
-/** Reads at most `maxBytes` of the body; never buffers more than that. */
+/**
+ * Reads at most `maxBytes` of the body; never buffers more than that. A body the client cut off
+ * (it closed the connection mid-upload) reads as one that is not JSON, so it ends as a 400
+ * rather than as an internal error in the journal and the log.
+ */
 export async function readBody(request: Request, maxBytes = MAX_BODY_BYTES): Promise<BodyRead> {
+  try {
+    return await readBodyOnce(request, maxBytes);
+  } catch {
+    // Parsing and decoding failures are caught inside; what is left is the stream failing.
+    const contentType = request.headers.get("content-type") ?? undefined;
+    return { contentType, tooLarge: false, empty: false, text: "", jsonError: "the body was cut off: the client closed the connection" };
+  }
+}
+
+async function readBodyOnce(request: Request, maxBytes: number): Promise<BodyRead> {
   const contentType = request.headers.get("content-type") ?? undefined;
   const declared = Number(request.headers.get("content-length") ?? NaN);
   if (declared > maxBytes) {
@@ -60,12 +75,13 @@ export async function readBody(request: Request, maxBytes = MAX_BODY_BYTES): Pro
     }
   }
 
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
-  } catch {
-    return { contentType, tooLarge: false, empty: false, text: "", jsonError: "it is not UTF-8 text" };
-  }
+  // One chunk (the usual case) is decoded where it lies; isUtf8 is the strict check a fatal
+  // TextDecoder makes, without building a decoder per request.
+  const bytes = chunks.length === 1 ? (chunks[0] as Uint8Array) : Buffer.concat(chunks);
+  if (!isUtf8(bytes)) return { contentType, tooLarge: false, empty: false, text: "", jsonError: "it is not UTF-8 text" };
+  // A leading byte order mark is dropped, as TextDecoder does.
+  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset + bom, bytes.byteLength - bom).toString("utf8");
   if (text.trim() === "") return { contentType, tooLarge: false, empty: true, text, jsonError: "the body is empty" };
   try {
     return { contentType, tooLarge: false, empty: false, text, json: { value: JSON.parse(text) as unknown } };
@@ -110,5 +126,6 @@ export function interpretBody(body: BodyRead, validator: ContractValidator): Bod
 
 /** `application/json`, with or without parameters such as `charset=utf-8`. */
 function isJsonMediaType(contentType: string | undefined): boolean {
+  if (contentType === "application/json") return true;
   return contentType?.split(";")[0]?.trim().toLowerCase() === "application/json";
 }
