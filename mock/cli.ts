@@ -5,6 +5,7 @@
  * (the fixtures file included) before it opens the socket, so the mock never runs half-configured.
  */
 import { readFileSync, realpathSync } from "node:fs";
+import { constants as osConstants } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -13,8 +14,9 @@ import { parseDuration } from "./clock.js";
 import { FixturesError, loadFixturesFile, type Fixtures } from "./fixtures.js";
 import { DEFAULT_JOURNAL_CAPACITY } from "./journal.js";
 import { createLogger, LOG_FORMATS, type LogFormat } from "./log.js";
-import { DEFAULT_HOST, DEFAULT_PORT, ListenError, startMockServer, type RunningMock } from "./server.js";
+import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REQUEST_TIMEOUT_MS, ListenError, startMockServer, type RunningMock } from "./server.js";
 import { DEFAULT_QUOTA, DEFAULT_WINDOW_MS } from "./state.js";
+import { DEFAULT_MAX_CHATS } from "./store.js";
 
 /** Exit code for a refused command line, a bad fixtures file, or a port that cannot be opened. */
 export const EXIT_USAGE = 2;
@@ -45,7 +47,16 @@ export interface CliOptions {
   journalSize: number;
   /** Bearer token the control API requires; undefined = none (the default). */
   controlToken: string | undefined;
+  /** Chats kept at once, least recently used forgotten first; default 10000. */
+  maxChats: number;
+  /** After SIGTERM/SIGINT, how long requests in flight may take before they are cut, in ms; default 5 s. */
+  shutdownGraceMs: number;
+  /** How long a client may take to send a whole request, in ms; default 30 s. */
+  requestTimeoutMs: number;
 }
+
+/** Default of `--shutdown-grace`: long enough for any sane injected latency, short of CI's kill timeouts (10 s and up). */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 5_000;
 
 /** Result of {@link parseCliArgs}: the options, or one line naming the option and what is wrong. */
 export type CliParseResult = { ok: true; options: CliOptions } | { ok: false; message: string };
@@ -61,6 +72,9 @@ const OPTIONS = {
   log: { type: "string" },
   "journal-size": { type: "string" },
   "control-token": { type: "string" },
+  "max-chats": { type: "string" },
+  "shutdown-grace": { type: "string" },
+  "request-timeout": { type: "string" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean" },
 } as const;
@@ -69,6 +83,8 @@ const OPTIONS = {
 const MAX_LATENCY_MS = 2_147_483_647;
 // The journal preallocates its ring; beyond this it is a memory problem, not a test setting.
 const MAX_JOURNAL_SIZE = 10_000_000;
+// The chat store grows up to its cap; ten million chats is gigabytes, past any test's need.
+const MAX_CHATS_CAP = 10_000_000;
 
 /** Usage text for `--help`: every option with its default. */
 export const USAGE = `Usage: npm start -- [options]    (or: tsx mock/cli.ts [options])
@@ -87,6 +103,13 @@ Options:
   --journal-size <n>       requests kept in the journal, >= 1 (default: ${DEFAULT_JOURNAL_CAPACITY})
   --control-token <token>  the control API then requires "Authorization: Bearer <token>"
                            and answers any client (default: none; local clients only)
+  --max-chats <n>          chats kept at once; past it the least recently used one is forgotten
+                           and asking for it again opens a new chat (default: ${DEFAULT_MAX_CHATS})
+  --shutdown-grace <duration>
+                           after SIGTERM/SIGINT, time requests in flight get to finish; a second
+                           signal exits at once (default: ${DEFAULT_SHUTDOWN_GRACE_MS / 1000}s)
+  --request-timeout <duration>
+                           time a client has to send a whole request, else 408 (default: ${DEFAULT_REQUEST_TIMEOUT_MS / 1000}s)
   -h, --help               print this help and exit
   --version                print the version and exit
 `;
@@ -126,6 +149,11 @@ export function parseCliArgs(argv: readonly string[]): CliParseResult {
           ? DEFAULT_JOURNAL_CAPACITY
           : integerIn("--journal-size", values["journal-size"], 1, MAX_JOURNAL_SIZE),
       controlToken: values["control-token"] === undefined ? undefined : nonEmpty("--control-token", values["control-token"]),
+      maxChats: values["max-chats"] === undefined ? DEFAULT_MAX_CHATS : integerIn("--max-chats", values["max-chats"], 1, MAX_CHATS_CAP),
+      shutdownGraceMs:
+        values["shutdown-grace"] === undefined ? DEFAULT_SHUTDOWN_GRACE_MS : timerDuration("--shutdown-grace", values["shutdown-grace"]),
+      requestTimeoutMs:
+        values["request-timeout"] === undefined ? DEFAULT_REQUEST_TIMEOUT_MS : timerDuration("--request-timeout", values["request-timeout"]),
     };
     return { ok: true, options };
   } catch (error) {
@@ -168,6 +196,14 @@ function positiveDuration(option: string, text: string): number {
     throw new OptionError(option, text, "expected a duration like 90s, 15m or 1h");
   }
   if (ms <= 0) throw new OptionError(option, text, "must be longer than zero");
+  return ms;
+}
+
+/** A duration a timer can wait: more than 0 and at most 2^31-1 ms. */
+function timerDuration(option: string, text: string): number {
+  const ms = positiveDuration(option, text);
+  if (ms > MAX_LATENCY_MS) throw new OptionError(option, text, `expected at most ${MAX_LATENCY_MS} ms (what a timer can wait)`);
+  if (!Number.isInteger(ms)) throw new OptionError(option, text, "expected whole milliseconds");
   return ms;
 }
 
@@ -290,6 +326,9 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       fixtures,
       journalCapacity: options.journalSize,
       controlToken: options.controlToken,
+      maxChats: options.maxChats,
+      closeGraceMs: options.shutdownGraceMs,
+      requestTimeoutMs: options.requestTimeoutMs,
       logger: createLogger(options.log, (line) => io.stdout(`${line}\n`)),
     });
   } catch (error) {
@@ -299,22 +338,32 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     return EXIT_USAGE;
   }
 
+  // Before the banner: a script that signals as soon as it reads the banner must find the handlers in place.
+  stopOnSignals(mock, options.shutdownGraceMs, io);
   // Printed whatever --log says: scripts wait for this line to learn the URL (with --port 0, the port).
   io.stdout(`createChat mock listening on ${mock.url}\n`);
-  stopOnSignals(mock);
   return undefined;
 }
 
-function stopOnSignals(mock: RunningMock): void {
+/**
+ * SIGTERM or SIGINT: stop accepting connections, let requests in flight finish within the grace,
+ * then exit 0. A second signal while draining exits at once with 128 + the signal's number
+ * (130 for SIGINT, 143 for SIGTERM), the shell's code for "killed by that signal".
+ */
+function stopOnSignals(mock: RunningMock, graceMs: number, io: CliIo): void {
   let stopping = false;
-  const stop = () => {
-    // A second Ctrl-C while requests drain means "now".
-    if (stopping) process.exit(0);
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      io.stderr(`${signal} while closing: exiting now; requests in flight are cut\n`);
+      process.exit(128 + (osConstants.signals[signal] ?? 0));
+    }
     stopping = true;
+    // stderr, not stdout: with --log json every stdout line must stay a JSON record.
+    io.stderr(`${signal}: closing; requests in flight get up to ${graceMs} ms (send ${signal} again to exit now)\n`);
     mock.close().then(
       () => process.exit(0),
       (error: unknown) => {
-        process.stderr.write(`error: closing the server: ${error instanceof Error ? error.message : String(error)}\n`);
+        io.stderr(`error: closing the server: ${error instanceof Error ? error.message : String(error)}\n`);
         process.exit(1);
       },
     );

@@ -134,7 +134,15 @@ export function createControlApi(deps: ControlDeps): Hono {
     async POST(c) {
       const body = await readJsonBody(c, validators.fault);
       if (!body.ok) return reply(c, body.failure);
-      return c.json(state.faults.add(toFaultRule(body.value)), 201);
+      let added;
+      try {
+        added = state.faults.add(toFaultRule(body.value));
+      } catch (error) {
+        // The schema already checked every field, so what is left is the registry being full.
+        if (error instanceof RangeError) return reply(c, invalid(error.message));
+        throw error;
+      }
+      return c.json(added, 201);
     },
     DELETE(c) {
       const cleared = state.faults.list().length;

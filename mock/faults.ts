@@ -44,9 +44,18 @@ export interface FaultRequest {
   contextType?: ContextType;
 }
 
+/**
+ * The most faults active at once. Every request walks the list, and a script that adds a rule per
+ * test without clearing would otherwise grow it (and slow every request) without end.
+ */
+export const MAX_ACTIVE_FAULTS = 1_000;
+
 /** The active faults, oldest first. */
 export interface FaultRegistry {
-  /** Adds a rule after the existing ones; throws RangeError for a bad `times`, `delayMs` or `status`. */
+  /**
+   * Adds a rule after the existing ones; throws RangeError for a bad `times`, `delayMs` or
+   * `status`, or when {@link MAX_ACTIVE_FAULTS} rules are already active.
+   */
   add(rule: FaultRule): ActiveFault;
   /** First (oldest) rule matching the request; consumes one of its `times` and drops it when spent. */
   take(request: FaultRequest): ActiveFault | undefined;
@@ -83,6 +92,9 @@ export function createFaultRegistry(): FaultRegistry {
       }
       if (typeof delayMs !== "number" || !Number.isFinite(delayMs) || delayMs < 0) {
         throw new RangeError(`fault delayMs must be a finite number of ms >= 0, got ${String(delayMs)}`);
+      }
+      if (faults.length >= MAX_ACTIVE_FAULTS) {
+        throw new RangeError(`at most ${MAX_ACTIVE_FAULTS} faults can be active at once; clear some first (DELETE /__mock/faults)`);
       }
       const fault: ActiveFault = {
         id: nextId++,

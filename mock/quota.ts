@@ -45,6 +45,11 @@ export interface Quota {
   snapshot(): Array<QuotaState & { businessId: number }>;
   /** Forgets every window. */
   reset(): void;
+  /**
+   * Windows held in memory now, ended ones not yet forgotten included. Each `take` forgets the
+   * ended windows at the front, so this stays at about the businesses active in the last window.
+   */
+  size(): number;
 }
 
 interface Window {
@@ -141,5 +146,6 @@ export function createQuota(options: QuotaOptions): Quota {
     reset(): void {
       windows.clear();
     },
+    size: () => windows.size,
   };
 }

@@ -12,9 +12,19 @@ export const DEFAULT_PORT = 4010;
 /** Loopback only by default: the mock has no real security, so it is not exposed unless asked. */
 export const DEFAULT_HOST = "127.0.0.1";
 
-// How long close() lets requests already in flight (an injected latency, say) finish before it
-// cuts their connections; short, because whoever closes a mock wants the process to end.
-const CLOSE_GRACE_MS = 1_000;
+/**
+ * How long close() lets requests already in flight (an injected latency, say) finish before it
+ * cuts their connections, by default; short, because whoever closes a mock wants the process to end.
+ */
+export const DEFAULT_CLOSE_GRACE_MS = 1_000;
+/**
+ * How long a client may take to send one whole request (headers and body), by default. Node's own
+ * default is five minutes, checked every 30 s; a stalled upload would hold a connection (and an
+ * in-flight slot) that long. The injected latency is not part of it: it runs after the request is in.
+ */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+// setTimeout waits at most 2^31-1 ms; a longer wait would fire at once instead.
+const MAX_TIMER_MS = 2_147_483_647;
 
 /** Options of {@link startMockServer}: the app's options plus where to listen. */
 export interface ServeOptions extends MockOptions {
@@ -22,6 +32,13 @@ export interface ServeOptions extends MockOptions {
   port?: number;
   /** Address to bind. Default 127.0.0.1. */
   host?: string;
+  /** Grace close() gives requests in flight before it cuts them, in ms. Default {@link DEFAULT_CLOSE_GRACE_MS}. */
+  closeGraceMs?: number;
+  /**
+   * Time a client has to send a whole request, in ms; past it Node answers 408 and closes the
+   * connection. Default {@link DEFAULT_REQUEST_TIMEOUT_MS}. Headers get the same bound.
+   */
+  requestTimeoutMs?: number;
 }
 
 /** A mock listening on a socket. */
@@ -34,8 +51,8 @@ export interface RunningMock {
   /** The app being served; `app.fetch` still works in-process. */
   app: MockApp;
   /**
-   * Stops accepting connections, closes idle keep-alive ones at once and the rest after a short
-   * grace, and resolves when the socket is released. Calling it again returns the same promise.
+   * Stops accepting connections, closes idle keep-alive ones at once and the rest after the grace
+   * (`closeGraceMs`), and resolves when the socket is released. Calling it again returns the same promise.
    */
   close(): Promise<void>;
 }
@@ -69,14 +86,31 @@ export class ListenError extends Error {
  * await mock.close();
  */
 export async function startMockServer(options: ServeOptions = {}): Promise<RunningMock> {
-  const { port = DEFAULT_PORT, host = DEFAULT_HOST, ...mockOptions } = options;
+  const {
+    port = DEFAULT_PORT,
+    host = DEFAULT_HOST,
+    closeGraceMs = DEFAULT_CLOSE_GRACE_MS,
+    requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS,
+    ...mockOptions
+  } = options;
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     throw new RangeError(`port must be an integer from 0 to 65535, got ${String(port)}`);
+  }
+  for (const [name, value] of [["closeGraceMs", closeGraceMs], ["requestTimeoutMs", requestTimeoutMs]] as const) {
+    if (!Number.isSafeInteger(value) || value < 1 || value > MAX_TIMER_MS) {
+      throw new RangeError(`${name} must be an integer from 1 to ${MAX_TIMER_MS}, got ${String(value)}`);
+    }
   }
   const app = createMockApp(mockOptions);
   let closing: Promise<void> | undefined;
   const server = createAdaptorServer({
     hostname: host,
+    serverOptions: {
+      requestTimeout: requestTimeoutMs,
+      headersTimeout: requestTimeoutMs,
+      // Node checks the two timeouts on this interval (30 s by default), so it bounds their precision.
+      connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(requestTimeoutMs / 4))),
+    },
     // The app reads the peer address from `env.incoming`, so the bindings are passed on.
     async fetch(request, env) {
       const response = await app.fetch(request, env);
@@ -97,7 +131,7 @@ export async function startMockServer(options: ServeOptions = {}): Promise<Runni
     port: actualPort,
     app,
     close() {
-      closing ??= closeServer(server);
+      closing ??= closeServer(server, closeGraceMs);
       return closing;
     },
   };
@@ -119,11 +153,11 @@ function listen(server: Server, port: number, host: string): Promise<void> {
   });
 }
 
-function closeServer(server: Server): Promise<void> {
+function closeServer(server: Server, graceMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
     // Without this, a keep-alive connection a client left open holds close() (and the process)
-    // for the keep-alive timeout; in-flight requests get CLOSE_GRACE_MS to finish first.
-    const force = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+    // for the keep-alive timeout; in-flight requests get `graceMs` to finish first.
+    const force = setTimeout(() => server.closeAllConnections(), graceMs);
     force.unref();
     server.close((error) => {
       clearTimeout(force);

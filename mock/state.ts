@@ -26,6 +26,11 @@ export interface MockStateOptions {
   parallelLimit?: number;
   /** Journal size. Default 10,000. */
   journalCapacity?: number;
+  /**
+   * Chats kept at once when the state builds its own store (ignored with `store`); past it the
+   * least recently used chat is forgotten. Default 10,000 (see DEFAULT_MAX_CHATS in store.ts).
+   */
+  maxChats?: number;
 }
 
 export interface MockState {
@@ -50,7 +55,7 @@ export const DEFAULT_WINDOW_MS = 60 * 60 * 1000;
 export function createMockState(options: MockStateOptions = {}): MockState {
   const startFixtures = indexFixtures(options.fixtures ?? demoFixtures);
   const clock = createControllableClock(options.clock);
-  const chats = options.store ?? createChatStore();
+  const chats = options.store ?? createChatStore({ maxChats: options.maxChats });
   const quota = createQuota({ limit: options.quota ?? DEFAULT_QUOTA, windowMs: options.windowMs ?? DEFAULT_WINDOW_MS, clock });
   const parallel = createParallelLimiter(options.parallelLimit);
   const faults = createFaultRegistry();

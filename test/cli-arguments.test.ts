@@ -28,6 +28,9 @@ describe("parseCliArgs defaults", () => {
       log: "pretty",
       journalSize: 10_000,
       controlToken: undefined,
+      maxChats: 10_000,
+      shutdownGraceMs: 5_000,
+      requestTimeoutMs: 30_000,
     });
   });
 });
