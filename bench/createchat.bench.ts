@@ -1,116 +1,284 @@
 /**
- * `npm run bench`: throughput and latency of the mock, over a real socket on 127.0.0.1 (autocannon)
- * and in-process (app.fetch). Bounded: a few seconds per scenario; it stops the server it starts.
- * Figures depend on the machine; compare runs on the same one.
+ * `npm run bench`: the mock side by side with what a user would pick instead (Prism) and the
+ * platform's ceiling (a bare node:http server), in one run, on the same load: autocannon in this
+ * process, 16 connections, a warm-up, then BENCH_SECONDS (default 10) of POST createChat with a
+ * valid body and an Api-Key. Every server runs in its own process and is stopped at the end.
+ *
+ * Also measured: spawn to the first 200 over a socket (built JS and tsx), RSS of each server after
+ * its run, and a quota-bound run (32 businesses, quota 1,000: 200s until each business has spent
+ * its 1,000, then 420s).
+ * Writes bench/results.json and bench/RESULTS.md (the table the README quotes).
+ *
+ * Env: BENCH_SECONDS (measured seconds per scenario, default 10), BENCH_WARMUP_SECONDS (default 2),
+ * BENCH_RSS_REQUESTS (e.g. 2000000: one more mock run of that many requests, for the RSS target;
+ * not in the default run, which must finish within 3 minutes).
  */
-import { spawn } from "node:child_process";
-import { once } from "node:events";
-import { createInterface } from "node:readline";
-import autocannon from "autocannon";
-import { createMockApp } from "../mock/app.js";
+import { spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, platform, release, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import ts from "typescript";
+import { runLoad, type LoadRequest } from "./load.js";
+import { startServer, type Probe, type ServerProcess } from "./processes.js";
+import { median, toMarkdown, type BenchResults, type ScenarioResult, type StartupResult, type TargetResult } from "./report.js";
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const CONNECTIONS = 10;
-const headers = { "Api-Key": "demo-all-methods", "Content-Type": "application/json" };
-const validBody = JSON.stringify({ context: { type: "ORDER", id: 11001 } });
+const root = resolve(import.meta.dirname, "..");
+const SECONDS = positive("BENCH_SECONDS", 10);
+const WARMUP_SECONDS = positive("BENCH_WARMUP_SECONDS", 2);
+const RSS_REQUESTS = process.env.BENCH_RSS_REQUESTS === undefined ? undefined : positive("BENCH_RSS_REQUESTS", 0);
+const CONNECTIONS = 16;
+const STARTUP_SAMPLES = 3;
 
-async function startCli(args: string[]): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "mock/cli.ts", "--port", "0", "--log", "silent", ...args], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const lines = createInterface({ input: child.stdout });
-  const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
-  for await (const line of lines) {
-    const url = /https?:\/\/\S+/.exec(line)?.[0];
-    if (url) {
-      clearTimeout(timer);
-      return {
-        url,
-        stop: async () => {
-          child.kill("SIGTERM");
-          await once(child, "exit");
-        },
-      };
-    }
+const PATH = "/v2/businesses/1001/chats/new";
+const HEADERS = { "Api-Key": "demo-all-methods", "Content-Type": "application/json" };
+const BODY = JSON.stringify({ context: { type: "ORDER", id: 11001 } });
+const probe: Probe = { path: PATH, headers: HEADERS, body: BODY };
+const load: LoadRequest = { path: PATH, headers: HEADERS, body: BODY };
+
+// The quota-bound scenario: many businesses, the contract's quota, requests spread over all of them.
+// 32 × 1,000 allowed requests: the warm-up and the first seconds get 200s, the rest is 420.
+const QUOTA_BUSINESSES = 32;
+const QUOTA_TOKEN = "bench-quota";
+const firstQuotaBusiness = 70_001;
+
+function positive(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got ${JSON.stringify(raw)}`);
+  return value;
+}
+
+function log(message: string): void {
+  process.stderr.write(`[bench] ${message}\n`);
+}
+
+const BUILD_DIR = join(root, "node_modules/.cache/createchat-bench");
+
+/**
+ * The bare server as plain JS next to the built mock, so neither runs under a loader (tsx) the
+ * other does not have; undefined when that fails (then it runs under tsx).
+ */
+function buildBare(): string | undefined {
+  try {
+    const source = readFileSync(join(root, "bench/bare-node-http.ts"), "utf8");
+    const { outputText } = ts.transpileModule(source, {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+    });
+    mkdirSync(join(BUILD_DIR, "bench"), { recursive: true });
+    const file = join(BUILD_DIR, "bench/bare-node-http.mjs");
+    writeFileSync(file, outputText);
+    return file;
+  } catch (error) {
+    log(`could not transpile the bare server (${String(error)}); running it under tsx`);
+    return undefined;
   }
-  throw new Error("the mock did not print its URL");
 }
 
-interface Row {
-  scenario: string;
-  "req/s": number;
-  "p50 ms": number;
-  "p99 ms": number;
-  statuses: string;
-  errors: number;
-}
-
-async function overSocket(scenario: string, url: string, body: string, extra: Record<string, string> = {}): Promise<Row> {
-  const result = await autocannon({
-    url: `${url}/v2/businesses/1001/chats/new`,
-    method: "POST",
-    headers: { ...headers, ...extra },
-    body,
-    connections: CONNECTIONS,
-    duration: SECONDS,
-  });
-  return {
-    scenario,
-    "req/s": Math.round(result.requests.average),
-    "p50 ms": result.latency.p50,
-    "p99 ms": result.latency.p99,
-    statuses: Object.entries(result.statusCodeStats)
-      .map(([code, s]) => `${code}×${s.count}`)
-      .join(" "),
-    errors: result.errors + result.timeouts,
-  };
-}
-
-async function inProcess(scenario: string, body: string, count = 20_000): Promise<Row> {
-  const app = createMockApp({ quota: Number.MAX_SAFE_INTEGER });
-  const request = () => app.request("/v2/businesses/1001/chats/new", { method: "POST", headers, body });
-  for (let i = 0; i < 500; i++) await request(); // warm-up
-  const latencies: number[] = [];
-  const statuses = new Map<number, number>();
+/**
+ * Builds the mock to plain JS in a private directory (so a `dist/` someone else is using is left
+ * alone); node_modules/.cache resolves the package's dependencies and finds openapi.yaml above it.
+ * Returns the path of cli.js, or undefined when the build did not produce it (then tsx is used).
+ */
+function buildMock(): string | undefined {
+  const outDir = BUILD_DIR;
   const started = performance.now();
-  for (let i = 0; i < count; i++) {
-    const t = performance.now();
-    const res = await request();
-    await res.arrayBuffer();
-    latencies.push(performance.now() - t);
-    statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-  }
-  const elapsed = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => Math.round((latencies[Math.floor(q * (latencies.length - 1))] ?? 0) * 1000) / 1000;
-  return {
-    scenario,
-    "req/s": Math.round(count / elapsed),
-    "p50 ms": at(0.5),
-    "p99 ms": at(0.99),
-    statuses: [...statuses].map(([code, n]) => `${code}×${n}`).join(" "),
-    errors: 0,
+  const tsc = spawnSync(
+    process.execPath,
+    [join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json", "--outDir", outDir, "--declaration", "false"],
+    { cwd: root, encoding: "utf8" },
+  );
+  const cli = join(outDir, "mock/cli.js");
+  if (tsc.status !== 0) log(`tsc exited ${tsc.status}: ${(tsc.stdout + tsc.stderr).trim().split("\n").slice(0, 5).join(" | ")}`);
+  if (!existsSync(cli)) return undefined;
+  // The mock looks for openapi.yaml a few directories above itself, as it finds it above dist/.
+  copyFileSync(join(root, "openapi.yaml"), join(outDir, "openapi.yaml"));
+  log(`built the mock in ${Math.round(performance.now() - started)} ms`);
+  return cli;
+}
+
+function quotaFixtures(): string {
+  const dir = mkdtempSync(join(tmpdir(), "createchat-bench-"));
+  const file = join(dir, "fixtures.json");
+  const ids = Array.from({ length: QUOTA_BUSINESSES }, (_, i) => firstQuotaBusiness + i);
+  writeFileSync(
+    file,
+    JSON.stringify({
+      tokens: [{ token: QUOTA_TOKEN, scopes: ["all-methods"], businesses: ids }],
+      businesses: ids.map((id) => ({ id, model: "FBS", orders: [11001] })),
+    }),
+  );
+  return file;
+}
+
+async function main(): Promise<void> {
+  const benchStarted = performance.now();
+  const cli = buildMock();
+  const mockCommand = cli === undefined ? ["--import", "tsx", join(root, "mock/cli.ts")] : [cli];
+  const mockRunner = cli === undefined ? "node --import tsx mock/cli.ts" : "node dist/mock/cli.js (built by the bench)";
+  const bareFile = buildBare();
+  const bareArgs = [...(bareFile === undefined ? ["--import", "tsx", "bench/bare-node-http.ts"] : [bareFile]), "--port", "{port}"];
+  const mockArgs = (...extra: string[]) => [...mockCommand, "--port", "{port}", "--host", "127.0.0.1", "--log", "silent", ...extra];
+  const node = process.execPath;
+  const prismCli = join(root, "node_modules/@stoplight/prism-cli/dist/index.js");
+  const fixturesFile = quotaFixtures();
+  const servers: ServerProcess[] = [];
+  const start = async (...args: Parameters<typeof startServer>) => {
+    const server = await startServer(...args);
+    servers.push(server);
+    return server;
   };
+
+  const scenarios: ScenarioResult[] = [];
+  const startup: StartupResult[] = [];
+  try {
+    // Start-up: spawn to the first 200, a few times each (a cold first spawn fills the page cache).
+    const startupOf = async (label: string, command: string, args: string[], samples: number) => {
+      const samplesMs: number[] = [];
+      for (let i = 0; i < samples; i++) {
+        const server = await start({ name: label, command, args, cwd: root, probe });
+        samplesMs.push(Math.round(server.firstOkMs));
+        await server.stop();
+      }
+      startup.push({ label, samplesMs, medianMs: median(samplesMs) });
+      log(`${label}: first 200 after ${samplesMs.join(", ")} ms`);
+    };
+    if (cli !== undefined) await startupOf("mock, `node dist/mock/cli.js`", node, [cli, "--port", "{port}", "--log", "silent"], STARTUP_SAMPLES);
+    await startupOf("mock, `node --import tsx mock/cli.ts` (npm start)", node, ["--import", "tsx", "mock/cli.ts", "--port", "{port}", "--log", "silent"], 1);
+    await startupOf("bare node:http", node, bareArgs, 1);
+
+    const measure = async (id: string, label: string, server: ServerProcess, request: LoadRequest): Promise<ScenarioResult> => {
+      log(`${label}: ${WARMUP_SECONDS} s warm-up, ${SECONDS} s measured ...`);
+      const figures = await runLoad({ url: server.url, request, connections: CONNECTIONS, warmupSeconds: WARMUP_SECONDS, seconds: SECONDS });
+      const rss = server.rssBytes();
+      await server.stop();
+      const result: ScenarioResult = {
+        id,
+        label,
+        figures,
+        servedRequests: figures.requests + figures.warmupRequests,
+        ...(rss === undefined ? {} : { rssMb: rss / 2 ** 20 }),
+      };
+      log(`${label}: ${figures.reqPerSec} req/s, p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms, ${JSON.stringify(figures.statuses)}`);
+      scenarios.push(result);
+      return result;
+    };
+
+    const bare = await measure(
+      "bare",
+      "bare node:http (parse JSON, fixed 200)",
+      await start({ name: "bare", command: node, args: bareArgs, cwd: root, probe }),
+      load,
+    );
+    const mock = await measure(
+      "mock",
+      "this mock (full validation, quota out of the way, log silent)",
+      await start({ name: "mock", command: node, args: mockArgs("--quota", "1000000000"), cwd: root, probe }),
+      load,
+    );
+    const prismServer = await start({
+      name: "prism",
+      command: node,
+      args: [prismCli, "mock", "openapi.yaml", "--port", "{port}", "--host", "127.0.0.1", "--errors=false", "-m", "false", "-v", "silent"],
+      cwd: root,
+      probe,
+      pollMs: 50,
+    });
+    startup.push({ label: "Prism `prism mock openapi.yaml`", samplesMs: [Math.round(prismServer.firstOkMs)], medianMs: Math.round(prismServer.firstOkMs) });
+    const prism = await measure("prism", "Prism 5 `prism mock` (silent)", prismServer, load);
+
+    let next = 0;
+    const quotaPath = () => `/v2/businesses/${firstQuotaBusiness + (next++ % QUOTA_BUSINESSES)}/chats/new`;
+    await measure(
+      "mock-quota",
+      `this mock, quota-bound (${QUOTA_BUSINESSES} businesses, quota 1,000: 200 until spent, then 420)`,
+      await start({
+        name: "mock-quota",
+        command: node,
+        args: mockArgs("--quota", "1000", "--fixtures", fixturesFile),
+        cwd: root,
+        probe: { ...probe, path: `/v2/businesses/${firstQuotaBusiness}/chats/new`, headers: { ...HEADERS, "Api-Key": QUOTA_TOKEN } },
+      }),
+      { ...load, path: quotaPath(), headers: { ...HEADERS, "Api-Key": QUOTA_TOKEN }, nextPath: quotaPath },
+    );
+
+    if (RSS_REQUESTS !== undefined) {
+      const server = await start({ name: "mock-long", command: node, args: mockArgs("--quota", "1000000000"), cwd: root, probe });
+      log(`mock: ${RSS_REQUESTS} requests for the RSS target ...`);
+      const figures = await runLoad({ url: server.url, request: load, connections: CONNECTIONS, warmupSeconds: 0, amount: RSS_REQUESTS });
+      const rss = server.rssBytes();
+      await server.stop();
+      scenarios.push({
+        id: "mock-long",
+        label: `this mock, ${RSS_REQUESTS.toLocaleString("en")} requests`,
+        figures,
+        servedRequests: figures.requests,
+        ...(rss === undefined ? {} : { rssMb: rss / 2 ** 20 }),
+      });
+    }
+
+    for (const s of scenarios) {
+      s.ratioToBare = round2(s.figures.reqPerSec / bare.figures.reqPerSec);
+      s.ratioToPrism = round2(s.figures.reqPerSec / prism.figures.reqPerSec);
+    }
+
+    const builtStartup = startup[0];
+    const longRun = scenarios.find((s) => s.id === "mock-long");
+    const rssRun = longRun ?? mock;
+    const targets: TargetResult[] = [
+      { target: "throughput >= 0.8 × bare node:http", measured: `${mock.ratioToBare?.toFixed(2)} ×`, met: (mock.ratioToBare ?? 0) >= 0.8 },
+      { target: "throughput >= 8 × Prism", measured: `${mock.ratioToPrism?.toFixed(2)} ×`, met: (mock.ratioToPrism ?? 0) >= 8 },
+      { target: "p99 <= 1 ms at 16 connections", measured: `${mock.figures.p99Ms.toFixed(3)} ms`, met: mock.figures.p99Ms <= 1 },
+      {
+        target: "first 200 <= 0.3 s after start",
+        measured: builtStartup === undefined ? "not measured" : `${builtStartup.medianMs} ms (${builtStartup.label})`,
+        met: builtStartup !== undefined && builtStartup.medianMs <= 300,
+      },
+      {
+        target: "RSS <= 100 MB after 2 M requests",
+        measured:
+          rssRun.rssMb === undefined
+            ? "not measured"
+            : `${rssRun.rssMb.toFixed(0)} MB after ${rssRun.servedRequests?.toLocaleString("en")} requests` +
+              (longRun === undefined ? " (2 M: BENCH_RSS_REQUESTS=2000000)" : ""),
+        met: rssRun.rssMb !== undefined && rssRun.rssMb <= 100 && (rssRun.servedRequests ?? 0) >= 2_000_000,
+      },
+    ];
+    const results: BenchResults = {
+      date: new Date().toISOString(),
+      node: process.version,
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model.trim() ?? "unknown",
+      platform: `${platform()} ${release()}`,
+      connections: CONNECTIONS,
+      warmupSeconds: WARMUP_SECONDS,
+      seconds: SECONDS,
+      mockRunner,
+      scenarios,
+      startup,
+      targets,
+      notes: [
+        "Latency percentiles are over every measured response's own time (sub-millisecond), all statuses included.",
+        "The load generator shares the cores with the server under test, as in an integrator's CI.",
+      ],
+    };
+    const markdown = toMarkdown(results);
+    writeFileSync(join(root, "bench/results.json"), `${JSON.stringify(results, null, 2)}\n`);
+    writeFileSync(join(root, "bench/RESULTS.md"), markdown);
+    process.stdout.write(`\n${markdown}\n`);
+    log(`done in ${Math.round((performance.now() - benchStarted) / 1000)} s; wrote bench/results.json and bench/RESULTS.md`);
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()));
+    rmSync(resolve(fixturesFile, ".."), { recursive: true, force: true });
+  }
 }
 
-const rows: Row[] = [];
-rows.push(await inProcess("in-process: 200 (idempotent chat)", validBody));
-rows.push(await inProcess("in-process: 400 (schema violation)", JSON.stringify({ context: { type: "X", id: 0 } })));
-
-const open = await startCli(["--quota", String(Number.MAX_SAFE_INTEGER)]);
-try {
-  rows.push(await overSocket("socket: 200 (idempotent chat)", open.url, validBody));
-  rows.push(await overSocket("socket: 400 (malformed JSON)", open.url, "{bad"));
-  rows.push(await overSocket("socket: Prefer code=500", open.url, validBody, { Prefer: "code=500" }));
-} finally {
-  await open.stop();
+function round2(value: number): number {
+  return Math.round(value * 100) / 100;
 }
 
-const spent = await startCli(["--quota", "1"]);
-try {
-  rows.push(await overSocket("socket: 420 (quota spent)", spent.url, validBody));
-} finally {
-  await spent.stop();
-}
 
-console.table(rows);
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});
