@@ -1,22 +1,141 @@
 /**
- * The README's examples are run as written: each shell block against a fresh mock on a free port
- * (the `# …` line under a command is its expected output), each TypeScript block as a module.
+ * The README's code is run as written. Every fenced block is one of:
+ *
+ * - marked `<!-- readme-test: shell -->`: run line by line with bash against a fresh mock on a free
+ *   port (`http://127.0.0.1:4010` in the text is replaced by its URL); a `# …` line under a command
+ *   is that command's whole expected output;
+ * - marked `<!-- readme-test: typescript -->`: run as a module from the repository root, with a fresh
+ *   mock behind `http://127.0.0.1:4010` as above; the package's own imports
+ *   (`market-createchat-mock/client`, `/mock`, `/testing`) are pointed at the sources here;
+ * - marked `<!-- readme-test: cli -->`: each `npx createchat-mock …` / `npm start -- …` line is the
+ *   mock's CLI started for real (on a free port); a `# …` line under it is the first line it prints
+ *   (the banner, or the `error: …` of a refusal, which must exit 2); a started mock must stop with
+ *   exit code 0 on SIGTERM;
+ * - not marked, and then its lines, trimmed, are consecutive lines of a file in examples/ (which
+ *   test/examples-run.test.ts, test/fixtures-demo.test.ts and test/package-install-as-a-user.test.ts run);
+ * - or in the short allowlist below, each with the reason it cannot run here.
  */
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { rm, writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { promisify } from "node:util";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { USAGE } from "../mock/cli.js";
 import { startMockServer, type RunningMock } from "../mock/server.js";
+import { exitWithin, killAllChildren, startCli } from "./support/cli-child.js";
 
 const root = resolve(import.meta.dirname, "..");
 const readme = readFileSync(join(root, "README.md"), "utf8");
 const run = promisify(execFile);
 
-function blocks(kind: "shell" | "typescript"): string[] {
-  const pattern = new RegExp(`<!-- readme-test: ${kind} -->\\s*\`\`\`\\w+\\n([\\s\\S]*?)\`\`\``, "g");
-  return [...readme.matchAll(pattern)].map((m) => m[1] ?? "");
+/** The URL the README's examples use: the CLI's default. The tests put a mock on a free port there. */
+const README_URL = "http://127.0.0.1:4010";
+
+type Kind = "shell" | "typescript" | "cli";
+const KINDS: readonly string[] = ["shell", "typescript", "cli"];
+
+interface Fence {
+  /** 1-based line of the opening fence. */
+  line: number;
+  /** The info string, e.g. `sh`, `ts`, `yaml`. */
+  info: string;
+  body: string;
+  /** The `readme-test` marker on the last non-blank line before the fence, if any. */
+  marker: string | undefined;
+}
+
+/** Every fenced code block of a Markdown text (``` or ~~~ fences, closed by the same kind). */
+function fences(markdown: string): Fence[] {
+  const lines = markdown.split("\n");
+  const found: Fence[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const open = /^ {0,3}(`{3,}|~{3,})(.*)$/.exec(lines[i] as string);
+    if (!open) continue;
+    const fence = open[1] as string;
+    const start = i;
+    const body: string[] = [];
+    for (i++; i < lines.length; i++) {
+      const text = (lines[i] as string).trim();
+      if (text.startsWith(fence) && new RegExp(`^\\${fence[0]}+$`).test(text)) break;
+      body.push(lines[i] as string);
+    }
+    let before = start - 1;
+    while (before >= 0 && (lines[before] as string).trim() === "") before--;
+    const marker = /^<!-- readme-test: (\S+) -->$/.exec((lines[before] ?? "").trim())?.[1];
+    found.push({ line: start + 1, info: (open[2] as string).trim(), body: body.join("\n"), marker });
+  }
+  return found;
+}
+
+const allFences = fences(readme);
+const blocks = (kind: Kind) => allFences.filter((f) => f.marker === kind);
+
+/**
+ * Blocks that are neither run here nor copied from examples/: kept to the commands that install
+ * things or never return, each with where it is run instead. Matched on the block's trimmed text.
+ */
+const NOT_RUN_HERE: ReadonlyArray<{ block: string; reason: string }> = [
+  {
+    block: [
+      "npm ci && npm start     # the mock on http://127.0.0.1:4010 (Prism's default port)",
+      "npm ci && npm test      # every test (vitest): contract, client, mock, Prism as the oracle",
+    ].join("\n"),
+    reason:
+      "the repository's own two commands: a clean install, a mock that runs until stopped, the whole suite; " +
+      ".ci/run runs npm ci and npm test, test/cli-process.test.ts runs the command behind npm start",
+  },
+  {
+    block: [
+      "# in a checkout of this repository",
+      "npm ci",
+      "npm run build",
+      "npm pack                 # writes market-createchat-mock-0.1.0.tgz",
+      "",
+      "# in your project",
+      "npm install --save-dev ../market-createchat-mock/market-createchat-mock-0.1.0.tgz",
+    ].join("\n"),
+    reason:
+      "build, pack and install into another project: exactly what test/package-install-as-a-user.test.ts does " +
+      "(in a temporary project, from npm's cache), too slow to repeat here",
+  },
+];
+
+/** The text files under examples/ (node_modules aside), by path relative to the repository. */
+function exampleFiles(dir = join(root, "examples")): Array<{ path: string; lines: string[] }> {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    if (entry.name === "node_modules" || entry.name.startsWith(".")) return [];
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return exampleFiles(path);
+    return [{ path: relative(root, path), lines: readFileSync(path, "utf8").split("\n").map((l) => l.trim()) }];
+  });
+}
+
+/** The example file that holds the block's lines (each trimmed) as consecutive lines, if any. */
+function exampleHolding(block: string, files: ReturnType<typeof exampleFiles>): string | undefined {
+  const wanted = block.trim().split("\n").map((l) => l.trim());
+  for (const file of files) {
+    for (let at = 0; at + wanted.length <= file.lines.length; at++) {
+      if (wanted.every((line, k) => file.lines[at + k] === line)) return file.path;
+    }
+  }
+  return undefined;
+}
+
+/** The package's own imports, as a user writes them, mapped to the sources of this repository. */
+const PACKAGE_ENTRY_POINTS: Readonly<Record<string, string>> = {
+  "market-createchat-mock": "./client/index.js",
+  "market-createchat-mock/client": "./client/index.js",
+  "market-createchat-mock/mock": "./mock/index.js",
+  "market-createchat-mock/testing": "./testing/index.js",
+};
+
+function toSourceImports(code: string): string {
+  return code.replace(/(\bfrom\s*)(["'])(market-createchat-mock(?:\/[\w.-]+)?)\2/g, (whole, from: string, quote: string, name: string) => {
+    const target = PACKAGE_ENTRY_POINTS[name];
+    // Anything else (market-createchat-mock/openapi.yaml) resolves through the package's own `exports`.
+    return target === undefined ? whole : `${from}${quote}${target}${quote}`;
+  });
 }
 
 interface ShellStep {
@@ -46,39 +165,112 @@ function shellSteps(block: string): ShellStep[] {
   return steps;
 }
 
+/** A CLI line's arguments: `npx createchat-mock` or `npm start --`, then plain words, then an optional `# comment`. */
+function cliArgs(command: string): string[] {
+  const line = command.replace(/\s+#\s.*$/, "").trim();
+  const prefix = /^(npx createchat-mock|npm start --|npm start)(\s|$)/.exec(line);
+  if (!prefix) throw new Error(`not a CLI line (npx createchat-mock … or npm start -- …): ${command}`);
+  const rest = line.slice(prefix[1]!.length).trim();
+  if (/['"\\$`]/.test(rest)) throw new Error(`the CLI runner takes plain words only: ${command}`);
+  return rest === "" ? [] : rest.split(/\s+/);
+}
+
+/** On a free port whatever port the README names, so a mock already on 4010 does not matter. */
+function onFreePort(args: string[]): string[] {
+  const port = args.indexOf("--port");
+  if (port === -1) return [...args, "--port", "0"];
+  return args.map((arg, i) => (i === port + 1 ? "0" : arg));
+}
+
+const withoutPort = (line: string) => line.replace(/(http:\/\/127\.0\.0\.1):\d+/g, "$1:<port>");
+
+describe("the README's code blocks", () => {
+  it("has blocks of every runnable kind", () => {
+    expect(blocks("shell").length).toBeGreaterThanOrEqual(2);
+    expect(blocks("typescript").length).toBeGreaterThanOrEqual(2);
+    expect(blocks("cli").length).toBeGreaterThanOrEqual(1);
+  });
+
+  it("are each run by a test: marked to run here, copied from examples/, or allowlisted with a reason", () => {
+    const files = exampleFiles();
+    const unknownMarkers = allFences.filter((f) => f.marker !== undefined && !KINDS.includes(f.marker));
+    expect(unknownMarkers.map((f) => `line ${f.line}: readme-test: ${f.marker}`)).toEqual([]);
+    const allowed = new Set(NOT_RUN_HERE.map((entry) => entry.block));
+    const orphans = allFences
+      .filter((f) => f.marker === undefined)
+      .filter((f) => !allowed.has(f.body.trim()) && exampleHolding(f.body, files) === undefined)
+      .map((f) => `line ${f.line}: ${f.body.trim().split("\n")[0]}`);
+    expect(orphans, "blocks neither marked <!-- readme-test: … -->, nor lines of a file in examples/, nor allowlisted").toEqual([]);
+  });
+
+  it("allowlists only blocks the README still has", () => {
+    const bodies = new Set(allFences.filter((f) => f.marker === undefined).map((f) => f.body.trim()));
+    expect(NOT_RUN_HERE.filter((entry) => !bodies.has(entry.block)).map((entry) => entry.block.split("\n")[0])).toEqual([]);
+  });
+
+  it("lists every option of the CLI's --help in the first column of a table", () => {
+    const options = [...USAGE.matchAll(/^ {2}(?:-\w, )?(--[\w-]+)/gm)].map((m) => m[1] as string);
+    expect(options.length).toBeGreaterThanOrEqual(15);
+    const firstCells = readme
+      .split("\n")
+      .filter((line) => line.startsWith("|"))
+      .map((row) => row.split("|")[1] ?? "");
+    const missing = options.filter((option) => !firstCells.some((cell) => new RegExp(`\`${option}[\` ]`).test(cell)));
+    expect(missing).toEqual([]);
+  });
+});
+
 describe("the README's examples run as written", () => {
   let mock: RunningMock | undefined;
   afterEach(async () => {
     await mock?.close();
     mock = undefined;
   });
+  afterAll(() => killAllChildren());
 
-  const shell = blocks("shell");
-  const typescript = blocks("typescript");
-
-  it("has examples to run", () => {
-    expect(shell.length).toBeGreaterThanOrEqual(2);
-    expect(typescript.length).toBeGreaterThanOrEqual(2);
-  });
-
-  it.each(shell.map((block, i) => [i + 1, block] as const))("shell example %i", async (_n, block) => {
+  it.each(blocks("shell").map((f) => [f.line, f.body] as const))("shell block at line %i", async (_line, block) => {
     mock = await startMockServer({ port: 0 });
     const steps = shellSteps(block);
     expect(steps.length).toBeGreaterThan(0);
     for (const step of steps) {
-      const command = step.command.replaceAll("http://127.0.0.1:4010", mock.url);
+      const command = step.command.replaceAll(README_URL, mock.url);
       const { stdout } = await run("bash", ["-c", command], { timeout: 10_000 });
       if (step.expected !== undefined) expect(stdout.trim(), step.command).toBe(step.expected);
     }
   });
 
-  it.each(typescript.map((block, i) => [i + 1, block] as const))("typescript example %i", async (n, block) => {
-    const file = join(root, `.readme-example-${n}-${process.pid}.tmp.ts`);
-    await writeFile(file, block);
+  it.each(blocks("typescript").map((f) => [f.line, f.body] as const))("typescript block at line %i", async (line, block) => {
+    mock = await startMockServer({ port: 0 });
+    const file = join(root, `.readme-example-${line}-${process.pid}.tmp.ts`);
+    await writeFile(file, toSourceImports(block).replaceAll(README_URL, mock.url));
     try {
       await import(file);
     } finally {
       await rm(file, { force: true });
+    }
+  });
+
+  it.each(blocks("cli").map((f) => [f.line, f.body] as const))("cli block at line %i", async (_line, block) => {
+    const steps = shellSteps(block);
+    expect(steps.length).toBeGreaterThan(0);
+    for (const step of steps) {
+      const cli = startCli(onFreePort(cliArgs(step.command)));
+      if (step.expected?.startsWith("error: ")) {
+        const exit = await exitWithin(cli, 10_000);
+        expect([exit.code, cli.stderr().trim(), cli.stdout()], step.command).toEqual([2, step.expected, ""]);
+        continue;
+      }
+      const url = await cli.url;
+      if (step.expected !== undefined) {
+        expect(withoutPort(cli.stdout().split("\n")[0] ?? ""), step.command).toBe(withoutPort(step.expected));
+      }
+      // Served: the contract is open to anyone, whatever --control-token or --fixtures say.
+      const answer = await fetch(`${url}/openapi.yaml`);
+      expect(answer.status, step.command).toBe(200);
+      cli.child.kill("SIGTERM");
+      const exit = await exitWithin(cli, 10_000);
+      expect(exit.code, `${step.command}: exit code after SIGTERM; stderr ${cli.stderr()}`).toBe(0);
+      expect(cli.stderr()).toMatch(/^SIGTERM: closing; requests in flight get up to \d+ ms/);
     }
   });
 });
