@@ -1,14 +1,15 @@
 /**
- * The package as a user gets it: `npm run build`, `npm pack`, then `npm install <tarball>` into a
- * project of its own outside this repository (its imports cannot reach these sources). There it
- * imports the client and the testing helpers by the package's name, starts the mock through the
- * `createchat-mock` bin, typechecks against the shipped `.d.ts`, and runs the CI recipe's steps.
+ * The package as a user gets it: `npm pack` (whose `prepack` removes dist/ and builds afresh), then
+ * `npm install <tarball>` into a project of its own outside this repository (its imports cannot
+ * reach these sources). There it imports the client and the testing helpers by the package's name,
+ * starts the mock through the `createchat-mock` bin (also with the shipped demo fixtures),
+ * typechecks against the shipped `.d.ts`, and runs the CI recipe's steps.
  *
- * Takes a few seconds: a build, a pack and an install from npm's cache (the registry is only asked
- * for what the cache lacks).
+ * Takes a few seconds: a pack (with its build) and an install from npm's cache (the registry is
+ * only asked for what the cache lacks).
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -34,6 +35,10 @@ interface PackResult {
 }
 
 const BANNER = /createChat mock listening on (http:\/\/127\.0\.0\.1:\d+)/;
+/** Build output whose source is gone, planted in dist/ before packing: `prepack` must clear it. */
+const STALE = "dist/mock/left-by-a-deleted-source.js";
+/** The one file of examples/ the package ships, for users to copy. */
+const FIXTURES = "examples/fixtures.demo.yaml";
 const WAIT_MS = 15_000;
 
 let work: string;
@@ -93,11 +98,13 @@ async function freePort(): Promise<number> {
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "createchat-pack-"));
-  await exec("npm", ["run", "build"], { cwd: ROOT, env: npmEnv(), timeout: 120_000 });
+  mkdirSync(join(ROOT, "dist", "mock"), { recursive: true });
+  writeFileSync(join(ROOT, STALE), "export {};\n");
+  // No `npm run build` first: `prepack` removes dist/ and builds.
   const { stdout } = await exec("npm", ["pack", "--json", "--pack-destination", work], {
     cwd: ROOT,
     env: npmEnv(),
-    timeout: 60_000,
+    timeout: 180_000,
   });
   [packed] = JSON.parse(stdout) as [PackResult];
   console.info(
@@ -125,14 +132,22 @@ afterAll(() => {
 });
 
 describe("npm pack", () => {
-  it("ships the build, the contract and the generated types, and nothing else", () => {
+  it("ships the build, the contract, the generated types and the demo fixtures, and nothing else", () => {
     const paths = packed.files.map((f) => f.path);
     const outside = paths.filter(
-      (p) => !/^(dist\/(client|mock|testing|generated)\/[\w.-]+\.(js|d\.ts)|generated\/[\w.-]+\.(ts|md)|openapi\.yaml|package\.json|README\.md|LICENSE)$/.test(p),
+      (p) =>
+        p !== FIXTURES &&
+        !/^(dist\/(client|mock|testing|generated)\/[\w.-]+\.(js|d\.ts)|generated\/[\w.-]+\.(ts|md)|openapi\.yaml|package\.json|README\.md|LICENSE)$/.test(p),
     );
     expect(outside).toEqual([]);
-    expect(paths.filter((p) => /(^|\/)(test|bench|scripts|examples|\.ci|docs-internal)\/|\.test\.|\.bench\./.test(p))).toEqual([]);
+    expect(paths).toContain(FIXTURES);
+    expect(paths.filter((p) => p !== FIXTURES && /(^|\/)(test|bench|scripts|examples|\.ci|\.github|docs-internal)\/|\.test\.|\.bench\./.test(p))).toEqual([]);
     expect(packed.entryCount).toBe(paths.length);
+  });
+
+  it("packs a fresh build: prepack removed what an earlier build left in dist/", () => {
+    expect(packed.files.map((f) => f.path)).not.toContain(STALE);
+    expect(() => readFileSync(join(ROOT, STALE)), `${STALE} is still in dist/`).toThrow();
   });
 
   it("ships a .js and a .d.ts for every source file, and no stale build output", () => {
@@ -204,6 +219,28 @@ console.log(JSON.stringify(out));
         mockApp: "function",
         contract: true,
       });
+    } finally {
+      killGroup(bin.child);
+    }
+  });
+
+  it("ships the demo fixtures, which its bin loads as a user's copy of them", async () => {
+    const shipped = join(project, "node_modules", pkg.name, FIXTURES);
+    expect(readFileSync(shipped, "utf8")).toBe(readFileSync(join(ROOT, FIXTURES), "utf8"));
+    writeFileSync(join(project, "my-fixtures.yaml"), readFileSync(shipped));
+    const bin = spawnGroup(
+      join(project, "node_modules", ".bin", "createchat-mock"),
+      ["--port", "0", "--log", "silent", "--fixtures", "my-fixtures.yaml"],
+      project,
+    );
+    try {
+      const [, url] = await waitFor(bin.output, BANNER, bin.exited);
+      const response = await fetch(`${url}/v2/businesses/1001/chats/new`, {
+        method: "POST",
+        headers: { "Api-Key": "demo-all-methods", "Content-Type": "application/json" },
+        body: JSON.stringify({ context: { type: "ORDER", id: 11001 } }),
+      });
+      expect(response.status).toBe(200);
     } finally {
       killGroup(bin.child);
     }
