@@ -5,11 +5,12 @@
  */
 import { failures, type MockFailure } from "./errors.js";
 import type { FixtureIndex, TokenFixture } from "./fixtures.js";
+import type { HeaderReader } from "./raw-headers.js";
 
 export type Authentication = { ok: true; token: TokenFixture } | { ok: false; failure: MockFailure };
 
 /** Finds the caller's token and checks it carries one of `requiredScopes`. */
-export function authenticate(headers: Headers, fixtures: FixtureIndex, requiredScopes: readonly string[]): Authentication {
+export function authenticate(headers: HeaderReader, fixtures: FixtureIndex, requiredScopes: readonly string[]): Authentication {
   const apiKey = headers.get("api-key")?.trim();
   const authorization = headers.get("authorization")?.trim();
 

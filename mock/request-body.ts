@@ -39,9 +39,18 @@ export async function readBody(request: Request, maxBytes = MAX_BODY_BYTES): Pro
     return await readBodyOnce(request, maxBytes);
   } catch {
     // Parsing and decoding failures are caught inside; what is left is the stream failing.
-    const contentType = request.headers.get("content-type") ?? undefined;
-    return { contentType, tooLarge: false, empty: false, text: "", jsonError: "the body was cut off: the client closed the connection" };
+    return cutOffBody(request.headers.get("content-type") ?? undefined);
   }
+}
+
+/** The body of a request whose client closed the connection before sending all of it. */
+export function cutOffBody(contentType: string | undefined): BodyRead {
+  return { contentType, tooLarge: false, empty: false, text: "", jsonError: "the body was cut off: the client closed the connection" };
+}
+
+/** A body over the limit: not read, never buffered. */
+export function tooLargeBody(contentType: string | undefined): BodyRead {
+  return { contentType, tooLarge: true, empty: false, text: "" };
 }
 
 async function readBodyOnce(request: Request, maxBytes: number): Promise<BodyRead> {
@@ -49,7 +58,7 @@ async function readBodyOnce(request: Request, maxBytes: number): Promise<BodyRea
   const declared = Number(request.headers.get("content-length") ?? NaN);
   if (declared > maxBytes) {
     await request.body?.cancel().catch(() => undefined);
-    return { contentType, tooLarge: true, empty: false, text: "" };
+    return tooLargeBody(contentType);
   }
 
   const chunks: Uint8Array[] = [];
@@ -59,7 +68,7 @@ async function readBodyOnce(request: Request, maxBytes: number): Promise<BodyRea
     // once skips web streams, which are the slow path on Node.
     const whole = new Uint8Array(await request.arrayBuffer());
     // In-process (app.fetch) nothing enforces the header, so the real size is checked too.
-    if (whole.byteLength > maxBytes) return { contentType, tooLarge: true, empty: false, text: "" };
+    if (whole.byteLength > maxBytes) return tooLargeBody(contentType);
     chunks.push(whole);
   } else if (request.body) {
     const reader = request.body.getReader();
@@ -69,15 +78,22 @@ async function readBodyOnce(request: Request, maxBytes: number): Promise<BodyRea
       size += value.byteLength;
       if (size > maxBytes) {
         await reader.cancel().catch(() => undefined);
-        return { contentType, tooLarge: true, empty: false, text: "" };
+        return tooLargeBody(contentType);
       }
       chunks.push(value);
     }
   }
 
-  // One chunk (the usual case) is decoded where it lies; isUtf8 is the strict check a fatal
-  // TextDecoder makes, without building a decoder per request.
-  const bytes = chunks.length === 1 ? (chunks[0] as Uint8Array) : Buffer.concat(chunks);
+  // One chunk (the usual case) is decoded where it lies.
+  return bodyFromBytes(contentType, chunks.length === 1 ? (chunks[0] as Uint8Array) : Buffer.concat(chunks));
+}
+
+/**
+ * Decodes a whole body (strict UTF-8, a leading byte order mark dropped) and parses it as JSON;
+ * shared by every way a body is read, so each reads the same bytes the same way.
+ */
+export function bodyFromBytes(contentType: string | undefined, bytes: Uint8Array): BodyRead {
+  // isUtf8 is the strict check a fatal TextDecoder makes, without building a decoder per request.
   if (!isUtf8(bytes)) return { contentType, tooLarge: false, empty: false, text: "", jsonError: "it is not UTF-8 text" };
   // A leading byte order mark is dropped, as TextDecoder does.
   const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;

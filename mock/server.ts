@@ -1,11 +1,12 @@
 /**
- * The mock on a real socket. The only module that imports `@hono/node-server`, so the app itself
- * (mock/app.ts) stays runnable with `app.fetch` alone, in-process and without a port.
+ * The mock on a real socket: a node:http server around the app's listener (mock/node-listener.ts),
+ * with bounded request timeouts and a graceful close. The app itself (mock/app.ts) stays runnable
+ * with `app.fetch` alone, in-process and without a port.
  */
-import { ServerResponse, type Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createAdaptorServer } from "@hono/node-server";
 import { createMockApp, type MockApp, type MockOptions } from "./app.js";
+import { createNodeListener } from "./node-listener.js";
 
 /** Port the mock listens on unless told otherwise. */
 export const DEFAULT_PORT = 4010;
@@ -103,25 +104,15 @@ export async function startMockServer(options: ServeOptions = {}): Promise<Runni
   }
   const app = createMockApp(mockOptions);
   let closing: Promise<void> | undefined;
-  const server = createAdaptorServer({
-    hostname: host,
-    serverOptions: {
+  const server = createServer(
+    {
       requestTimeout: requestTimeoutMs,
       headersTimeout: requestTimeoutMs,
       // Node checks the two timeouts on this interval (30 s by default), so it bounds their precision.
       connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(requestTimeoutMs / 4))),
     },
-    // The app reads the peer address from `env.incoming`, so the bindings are passed on.
-    async fetch(request, env) {
-      const response = await app.fetch(request, env);
-      // A request answered while closing says `Connection: close` and ends its connection;
-      // kept alive, that connection would hold close() until the grace period runs out.
-      if (closing !== undefined && "outgoing" in env && env.outgoing instanceof ServerResponse) {
-        env.outgoing.shouldKeepAlive = false;
-      }
-      return response;
-    },
-  }) as Server; // without `createServer`/`serverOptions` the adaptor builds a plain node:http Server
+    createNodeListener(app, { closing: () => closing !== undefined }),
+  );
   await listen(server, port, host);
   const actualPort = (server.address() as AddressInfo).port;
 
