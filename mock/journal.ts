@@ -2,6 +2,7 @@
  * The request journal: the last N API requests with their answers, for `GET /__mock/requests`,
  * kept in a fixed-size ring so a long load test costs bounded memory and O(1) per request.
  */
+import { headersFromRaw } from "./raw-headers.js";
 
 /** One API request and its answer. */
 export interface JournalEntry {
@@ -21,6 +22,18 @@ export interface JournalEntry {
   response: { headers: Record<string, string>; body: unknown };
 }
 
+/**
+ * What `record` takes: an entry whose costly parts may come as what they are made from, turned
+ * into the entry's text only when someone reads the journal (most entries are never read, and a
+ * load test writes thousands a second).
+ */
+export interface JournalInput extends Omit<JournalEntry, "id" | "time" | "request"> {
+  /** ISO 8601 text, or the epoch ms it is made from. */
+  time: string | number;
+  /** Headers already redacted, or a function that makes them so. */
+  request: { headers: Record<string, string> | (() => Record<string, string>); body?: unknown };
+}
+
 /** Which entries `list` returns; every field absent = all. */
 export interface JournalFilter {
   businessId?: number;
@@ -33,8 +46,8 @@ export interface JournalFilter {
 export interface Journal {
   /** How many entries it keeps; recording one more drops the oldest. */
   readonly capacity: number;
-  /** Stores the entry under the next id and returns it. */
-  record(entry: Omit<JournalEntry, "id">): JournalEntry;
+  /** Stores the entry under the next id and returns that id. */
+  record(entry: JournalInput): number;
   /** Matching entries, oldest first, newest last. */
   list(filter?: JournalFilter): JournalEntry[];
   /** Drops every entry and starts ids at 1 again. */
@@ -52,7 +65,7 @@ export const DEFAULT_JOURNAL_CAPACITY = 10_000;
  * @param capacity entries kept (an integer >= 1); default {@link DEFAULT_JOURNAL_CAPACITY}.
  * @example
  * const journal = createJournal();
- * journal.record({ time: new Date(clock.now()).toISOString(), method: "POST", path, ... });
+ * journal.record({ time: clock.now(), method: "POST", path, ... });
  * journal.list({ businessId: 42, limit: 10 }); // the last ten requests of business 42
  */
 export function createJournal(capacity: number = DEFAULT_JOURNAL_CAPACITY): Journal {
@@ -60,15 +73,16 @@ export function createJournal(capacity: number = DEFAULT_JOURNAL_CAPACITY): Jour
     throw new RangeError(`journal capacity must be an integer >= 1, got ${String(capacity)}`);
   }
   // A ring: `slots[head]` is the oldest entry, the next `count - 1` slots (wrapping) the newer ones.
-  let slots: Array<JournalEntry | undefined> = new Array(capacity);
+  let slots: Array<Stored | undefined> = new Array(capacity);
   let head = 0;
   let count = 0;
   let nextId = 1;
 
   return {
     capacity,
-    record(entry: Omit<JournalEntry, "id">): JournalEntry {
-      const stored: JournalEntry = { id: nextId++, ...entry };
+    record(input: JournalInput): number {
+      const id = nextId++;
+      const stored: Stored = { id, input };
       if (count < capacity) {
         slots[(head + count) % capacity] = stored;
         count += 1;
@@ -77,7 +91,7 @@ export function createJournal(capacity: number = DEFAULT_JOURNAL_CAPACITY): Jour
         slots[head] = stored;
         head = (head + 1) % capacity;
       }
-      return stored;
+      return id;
     },
     list(filter: JournalFilter = {}): JournalEntry[] {
       const { businessId, status, limit } = filter;
@@ -88,11 +102,11 @@ export function createJournal(capacity: number = DEFAULT_JOURNAL_CAPACITY): Jour
       const newestFirst: JournalEntry[] = [];
       // Walk from the newest so `limit` stops the walk early.
       for (let i = count - 1; i >= 0 && newestFirst.length < wanted; i -= 1) {
-        const entry = slots[(head + i) % capacity];
-        if (entry === undefined) continue;
-        if (businessId !== undefined && entry.businessId !== businessId) continue;
-        if (status !== undefined && entry.status !== status) continue;
-        newestFirst.push(entry);
+        const stored = slots[(head + i) % capacity];
+        if (stored === undefined) continue;
+        if (businessId !== undefined && stored.input.businessId !== businessId) continue;
+        if (status !== undefined && stored.input.status !== status) continue;
+        newestFirst.push(materialize(stored));
       }
       return newestFirst.reverse();
     },
@@ -104,6 +118,19 @@ export function createJournal(capacity: number = DEFAULT_JOURNAL_CAPACITY): Jour
     },
     size: () => count,
   };
+}
+
+interface Stored {
+  id: number;
+  input: JournalInput;
+}
+
+/** The entry as listed; what was deferred is made now, once, and kept in its made form. */
+function materialize(stored: Stored): JournalEntry {
+  const { input } = stored;
+  if (typeof input.time === "number") input.time = new Date(input.time).toISOString();
+  if (typeof input.request.headers === "function") input.request.headers = input.request.headers();
+  return { id: stored.id, ...input, time: input.time, request: { ...input.request, headers: input.request.headers } };
 }
 
 const REDACTED = "[REDACTED]";
@@ -157,24 +184,20 @@ export function redactHeaders(headers: Headers): Record<string, string> {
 }
 
 /**
- * {@link redactHeaders} for Node's raw header list (`IncomingMessage.rawHeaders`: name, value,
- * name, value, ...), with the same result a Fetch Headers object of that list would give:
- * lower-case names in sorted order, repeated headers joined with ", ", HTTP/2 pseudo-headers left out.
- * It exists because building that Headers object costs more than the rest of a journal entry.
+ * {@link redactHeaders} for Node's raw header list (`IncomingMessage.rawHeaders`), with the same
+ * result a Fetch Headers object of that list would give: lower-case names in sorted order,
+ * repeated headers joined. It exists because building that Headers object costs more than the
+ * rest of a journal entry.
  *
  * @example
  * redactRawHeaders(["Api-Key", "secret", "Accept", "application/json"]); // { accept: "application/json", "api-key": "[REDACTED]" }
  */
 export function redactRawHeaders(raw: readonly string[]): Record<string, string> {
-  const values = new Map<string, string>();
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = (raw[i] as string).toLowerCase();
-    if (name.startsWith(":")) continue;
-    const value = trimHttpWhitespace(raw[i + 1] as string);
-    const earlier = values.get(name);
-    // Headers joins a repeated Cookie with "; " and any other with ", "; both are redacted or kept alike.
-    values.set(name, earlier === undefined ? value : `${earlier}${name === "cookie" ? "; " : ", "}${value}`);
-  }
+  return redactHeaderMap(headersFromRaw(raw));
+}
+
+/** {@link redactHeaders} for a map of lower-case names to values (see mock/raw-headers.ts). */
+export function redactHeaderMap(values: ReadonlyMap<string, string>): Record<string, string> {
   const copy: Record<string, string> = {};
   for (const name of [...values.keys()].sort()) {
     const value = values.get(name) as string;
@@ -183,11 +206,6 @@ export function redactRawHeaders(raw: readonly string[]): Record<string, string>
     else copy[name] = value;
   }
   return copy;
-}
-
-// Tab, line feed, carriage return and space: what Headers strips from both ends of a value.
-function trimHttpWhitespace(value: string): string {
-  return value.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, "");
 }
 
 function redactAuthorization(value: string): string {

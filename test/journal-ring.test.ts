@@ -20,18 +20,30 @@ describe("request journal", () => {
   it("numbers entries from 1 and lists them oldest first", () => {
     const journal = createJournal(5);
     const first = journal.record(entry({ durationMs: 1 }));
-    journal.record(entry({ durationMs: 2 }));
-    expect(first.id).toBe(1);
-    expect(first.durationMs).toBe(1);
-    expect(journal.list().map((e) => e.id)).toEqual([1, 2]);
+    expect(journal.record(entry({ durationMs: 2 }))).toBe(2);
+    expect(first).toBe(1);
+    expect(journal.list().map((e) => [e.id, e.durationMs])).toEqual([[1, 1], [2, 2]]);
     expect(journal.size()).toBe(2);
   });
 
   it("keeps everything of the recorded entry", () => {
     const journal = createJournal();
     const recorded = entry({ businessId: 77, status: 420, counted: false });
-    expect(journal.record(recorded)).toEqual({ id: 1, ...recorded });
+    expect(journal.record(recorded)).toBe(1);
     expect(journal.list()).toEqual([{ id: 1, ...recorded }]);
+  });
+
+  it("makes deferred parts on read, once: epoch ms become ISO text, a header function its headers", () => {
+    const journal = createJournal();
+    let made = 0;
+    const headers = () => ((made += 1), { "api-key": "[REDACTED]" });
+    journal.record({ ...entry(), time: Date.parse("2026-11-25T12:00:00Z"), request: { headers, body: { orderId: 1 } } });
+    expect(made).toBe(0);
+    const [listed] = journal.list();
+    expect(listed?.time).toBe("2026-11-25T12:00:00.000Z");
+    expect(listed?.request).toEqual({ headers: { "api-key": "[REDACTED]" }, body: { orderId: 1 } });
+    expect(journal.list()).toEqual([listed]);
+    expect(made).toBe(1);
   });
 
   it("drops the oldest entries once at capacity", () => {
@@ -86,7 +98,7 @@ describe("request journal", () => {
     journal.clear();
     expect(journal.size()).toBe(0);
     expect(journal.list()).toEqual([]);
-    expect(journal.record(entry()).id).toBe(1);
+    expect(journal.record(entry())).toBe(1);
     expect(journal.list().map((e) => e.id)).toEqual([1]);
   });
 
