@@ -149,7 +149,15 @@ async function main(): Promise<void> {
 
     const measure = async (id: string, label: string, server: ServerProcess, request: LoadRequest): Promise<ScenarioResult> => {
       log(`${label}: ${WARMUP_SECONDS} s warm-up, ${SECONDS} s measured ...`);
-      const figures = await runLoad({ url: server.url, request, connections: CONNECTIONS, warmupSeconds: WARMUP_SECONDS, seconds: SECONDS });
+      const cpu: Partial<Record<"start" | "end", number>> = {};
+      const figures = await runLoad({
+        url: server.url,
+        request,
+        connections: CONNECTIONS,
+        warmupSeconds: WARMUP_SECONDS,
+        seconds: SECONDS,
+        onMeasured: (phase) => (cpu[phase] = server.cpuSeconds()),
+      });
       const rss = server.rssBytes();
       await server.stop();
       const result: ScenarioResult = {
@@ -158,8 +166,14 @@ async function main(): Promise<void> {
         figures,
         servedRequests: figures.requests + figures.warmupRequests,
         ...(rss === undefined ? {} : { rssMb: rss / 2 ** 20 }),
+        ...(cpu.start === undefined || cpu.end === undefined || figures.requests === 0
+          ? {}
+          : { cpuMicrosPerRequest: Math.round(((cpu.end - cpu.start) * 1e6) / figures.requests) }),
       };
-      log(`${label}: ${figures.reqPerSec} req/s, p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms, ${JSON.stringify(figures.statuses)}`);
+      log(
+        `${label}: ${figures.reqPerSec} req/s, p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms, ` +
+          `server CPU ${result.cpuMicrosPerRequest ?? "?"} µs/request, ${JSON.stringify(figures.statuses)}`,
+      );
       scenarios.push(result);
       return result;
     };

@@ -26,6 +26,8 @@ export interface LoadOptions {
   seconds?: number;
   /** Instead of `seconds`: a number of requests to send (the measured run then ends with it). */
   amount?: number;
+  /** Called when the measured run starts and when it ends (after the warm-up), e.g. to read the server's CPU time. */
+  onMeasured?: (phase: "start" | "end") => void;
 }
 
 /** The figures of one measured run. */
@@ -58,6 +60,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadFigures> {
 
   let times = new Float64Array(1 << 18);
   let count = 0;
+  options.onMeasured?.("start");
   const instance = autocannon(amount === undefined ? { ...base, duration: seconds } : { ...base, amount });
   instance.on("response", (_client: unknown, _status: number, _bytes: number, responseTimeMs: number) => {
     if (count === times.length) {
@@ -68,6 +71,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadFigures> {
     times[count++] = responseTimeMs;
   });
   const result = await instance;
+  options.onMeasured?.("end");
   const sorted = times.subarray(0, count).sort();
   const at = (q: number) => round3(sorted[Math.min(count - 1, Math.floor(q * count))] ?? Number.NaN);
   const statuses: Record<string, number> = {};

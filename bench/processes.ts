@@ -25,6 +25,8 @@ export interface ServerProcess {
   readonly firstOkMs: number;
   /** Resident set size now (VmRSS of /proc/<pid>/status), in bytes; undefined off Linux. */
   rssBytes(): number | undefined;
+  /** CPU time the process has used so far (user + system), in seconds; undefined where there is no /proc. */
+  cpuSeconds(): number | undefined;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process is gone. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -140,6 +142,7 @@ export async function startServer(options: StartOptions): Promise<ServerProcess>
     pid,
     firstOkMs,
     rssBytes: () => rssOf(pid),
+    cpuSeconds: () => cpuSecondsOf(pid),
     stop,
   };
 }
@@ -149,6 +152,21 @@ export function rssOf(pid: number): number | undefined {
   try {
     const kb = /^VmRSS:\s+(\d+)\s+kB$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
     return kb === undefined ? undefined : Number(kb) * 1024;
+  } catch {
+    return undefined;
+  }
+}
+
+// Linux reports utime and stime in clock ticks, 100 per second on every common configuration.
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** User + system CPU time of a process in seconds, from /proc/<pid>/stat; undefined where there is no /proc. */
+export function cpuSecondsOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // The command name (field 2) may hold spaces; the fields after its closing parenthesis are fixed.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
   } catch {
     return undefined;
   }

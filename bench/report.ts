@@ -17,6 +17,11 @@ export interface ScenarioResult {
   rssMb?: number;
   /** Requests that server process answered in all (warm-up included). */
   servedRequests?: number;
+  /**
+   * The server process's CPU time (user + system) per request over the measured seconds, in µs:
+   * steadier than req/s when other work shares the machine.
+   */
+  cpuMicrosPerRequest?: number;
 }
 
 /** Spawn-to-first-200 of one way of starting a server. */
@@ -60,8 +65,8 @@ export function toMarkdown(results: BenchResults): string {
       `mock run as \`${results.mockRunner}\`.`,
   );
   lines.push("");
-  lines.push("| scenario | req/s | p50 ms | p99 ms | × bare | × Prism | RSS after | statuses |");
-  lines.push("|---|---:|---:|---:|---:|---:|---:|---|");
+  lines.push("| scenario | req/s | p50 ms | p99 ms | × bare | × Prism | server CPU µs/req | RSS after | statuses |");
+  lines.push("|---|---:|---:|---:|---:|---:|---:|---:|---|");
   for (const s of results.scenarios) {
     const f = s.figures;
     const statuses = Object.entries(f.statuses)
@@ -69,6 +74,7 @@ export function toMarkdown(results: BenchResults): string {
       .join(", ");
     lines.push(
       `| ${s.label} | ${f.reqPerSec} | ${f.p50Ms.toFixed(3)} | ${f.p99Ms.toFixed(3)} | ${ratio(s.ratioToBare)} | ${ratio(s.ratioToPrism)} | ` +
+        `${s.cpuMicrosPerRequest ?? "–"} | ` +
         `${s.rssMb === undefined ? "–" : `${s.rssMb.toFixed(0)} MB`} | ${statuses}${f.errors > 0 ? `, errors: ${f.errors}` : ""} |`,
     );
   }
