@@ -63,7 +63,7 @@ const invalid = (message: string) => controlFailure(400, INVALID_CONTROL_REQUEST
 
 /**
  * Creates the control API as a Hono app, to mount under `/__mock`.
- * The validators are compiled here, once; the token's digest is taken here, once.
+ * The validators are compiled once, on first use; the token's digest is taken here, once.
  *
  * Endpoints: `POST /reset`, `GET /state`, `POST /clock`, `GET /requests`, `GET|POST|DELETE /faults`,
  * `PUT /fixtures`. Unknown path → 404, wrong method → 405 with `Allow`, both in the API's error shape.
@@ -74,7 +74,10 @@ const invalid = (message: string) => controlFailure(400, INVALID_CONTROL_REQUEST
  */
 export function createControlApi(deps: ControlDeps): Hono {
   const { state, contract } = deps;
-  const validators = compileControlValidators(contract.statuses.filter((status) => status >= 400));
+  // Compiled on the first control request, not at start: most runs never call the control API,
+  // and compiling is a tenth of the time from start to the first answer.
+  let compiled: ControlValidators | undefined;
+  const validators = (): ControlValidators => (compiled ??= compileControlValidators(contract.statuses.filter((status) => status >= 400)));
   const checkAccess = createAccessCheck(deps.controlToken, deps.remoteAddress);
   const api = new Hono();
 
@@ -90,7 +93,7 @@ export function createControlApi(deps: ControlDeps): Hono {
 
   resource(api, "/reset", {
     async POST(c) {
-      const body = await readJsonBody(c, validators.reset, { optional: true });
+      const body = await readJsonBody(c, validators().reset, { optional: true });
       if (!body.ok) return reply(c, body.failure);
       state.reset();
       return c.json({ reset: true });
@@ -103,7 +106,7 @@ export function createControlApi(deps: ControlDeps): Hono {
 
   resource(api, "/clock", {
     async POST(c) {
-      const body = await readJsonBody(c, validators.clock);
+      const body = await readJsonBody(c, validators().clock);
       if (!body.ok) return reply(c, body.failure);
       const problem = exactlyOneClockField(body.value);
       if (problem) return reply(c, invalid(problem));
@@ -117,7 +120,7 @@ export function createControlApi(deps: ControlDeps): Hono {
 
   resource(api, "/requests", {
     GET(c) {
-      const query = parseRequestsQuery(new URL(c.req.url).searchParams, validators);
+      const query = parseRequestsQuery(new URL(c.req.url).searchParams, validators());
       if (!query.ok) return reply(c, query.failure);
       const { limit, ...filter } = query.value;
       const matching = state.journal.list(filter);
@@ -132,7 +135,7 @@ export function createControlApi(deps: ControlDeps): Hono {
   resource(api, "/faults", {
     GET: (c) => c.json({ faults: state.faults.list() }),
     async POST(c) {
-      const body = await readJsonBody(c, validators.fault);
+      const body = await readJsonBody(c, validators().fault);
       if (!body.ok) return reply(c, body.failure);
       let added;
       try {

@@ -5,7 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { extname } from "node:path";
-import { Ajv, type ErrorObject } from "ajv";
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { parseDocument } from "yaml";
 
 /** Fulfilment model of a store; RETURN chats are not available to DBS stores. */
@@ -161,8 +161,11 @@ interface FixturesFile {
   businesses: Array<{ id: number; model: StoreModel; orders?: number[]; returns?: number[] }>;
 }
 
-// Compiled once at module load; allErrors stays off so the first problem is the one reported.
-const validateFile = new Ajv({ strict: true }).compile<FixturesFile>(fixturesJsonSchema);
+// Compiled once, when the first file is checked (the demo data needs no check, so a mock without
+// --fixtures starts without it); allErrors stays off so the first problem is the one reported.
+let compiledFileValidator: ValidateFunction<FixturesFile> | undefined;
+const fileValidator = (): ValidateFunction<FixturesFile> =>
+  (compiledFileValidator ??= new Ajv({ strict: true }).compile<FixturesFile>(fixturesJsonSchema));
 
 /** Escape one JSON pointer reference token (RFC 6901). */
 function pointerToken(key: string): string {
@@ -217,6 +220,7 @@ function rejectRepeats<T>(values: readonly T[], path: string, what: string, sour
  * @example parseFixtures(JSON.parse(body), "PUT /__mock/fixtures")
  */
 export function parseFixtures(data: unknown, source = "fixtures"): Fixtures {
+  const validateFile = fileValidator();
   if (!validateFile(data)) {
     const first = validateFile.errors?.[0];
     if (first === undefined) throw new FixturesError(source, "is not valid fixture data");
