@@ -13,7 +13,7 @@ import type { HttpBindings } from "@hono/node-server";
 import type { MockApp } from "./app.js";
 import { errorBody, failures } from "./errors.js";
 import { readIncomingBody } from "./incoming-body.js";
-import { redactHeaderMap } from "./journal.js";
+import { redactRawHeaders } from "./journal.js";
 import type { ApiAnswer, ApiRequest } from "./pipeline.js";
 import { headersFromRaw } from "./raw-headers.js";
 
@@ -91,16 +91,17 @@ function fromIncoming(incoming: IncomingMessage, outgoing: ServerResponse, url: 
     headers,
     readBody: () => body,
     signal: () => disconnectSignal(incoming, outgoing),
-    journalHeaders: journalHeadersOf(headers),
+    journalHeaders: journalHeadersOf(incoming.rawHeaders),
   };
 }
 
 /**
  * Made in a scope of its own: the journal keeps this function until it is read, and a closure made
- * in fromIncoming would keep that scope's request, response and socket alive with it.
+ * in fromIncoming would keep that scope's request, response and socket alive with it. It keeps
+ * Node's raw list, which exists anyway, rather than the larger map made from it.
  */
-function journalHeadersOf(headers: ReadonlyMap<string, string>): () => Record<string, string> {
-  return () => redactHeaderMap(headers);
+function journalHeadersOf(raw: readonly string[]): () => Record<string, string> {
+  return () => redactRawHeaders(raw);
 }
 
 /** Aborts when the client's connection closes before the answer is written. */
