@@ -9,7 +9,7 @@
  * bench/NOTES.md); the hot path of a load test should not pay for them.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { HttpBindings } from "@hono/node-server";
+import { getRequestListener, type HttpBindings } from "@hono/node-server";
 import type { MockApp } from "./app.js";
 import { errorBody, failures } from "./errors.js";
 import { readIncomingBody } from "./incoming-body.js";
@@ -34,29 +34,20 @@ export interface NodeListenerOptions {
 export function createNodeListener(app: MockApp, options: NodeListenerOptions = {}): NodeListener {
   const closing = options.closing ?? (() => false);
   const fast = operationPattern(app.pathTemplate);
-  // Loaded on the first request that needs it, not at start: createChat never does.
-  let viaHono: Promise<NodeListener> | undefined;
-  const honoListener = (): Promise<NodeListener> =>
-    (viaHono ??= import("@hono/node-server").then(({ getRequestListener }) => {
-      // The app reads the peer address from `env.incoming`, so the bindings are passed on.
-      const listener = getRequestListener(async (request, env) => {
-        const response = await app.fetch(request, env);
-        // A request answered while closing says `Connection: close` and ends its connection;
-        // kept alive, that connection would hold close() until the grace period runs out.
-        if (closing()) (env as HttpBindings).outgoing.shouldKeepAlive = false;
-        return response;
-      });
-      return (incoming, outgoing) => void listener(incoming, outgoing);
-    }));
+  // The app reads the peer address from `env.incoming`, so the bindings are passed on.
+  const viaHono = getRequestListener(async (request, env) => {
+    const response = await app.fetch(request, env);
+    // A request answered while closing says `Connection: close` and ends its connection;
+    // kept alive, that connection would hold close() until the grace period runs out.
+    if (closing()) (env as HttpBindings).outgoing.shouldKeepAlive = false;
+    return response;
+  });
 
   return (incoming, outgoing) => {
     const url = incoming.url ?? "";
     const match = incoming.method === "POST" ? fast.exec(url) : null;
     if (match === null) {
-      honoListener().then(
-        (listener) => listener(incoming, outgoing),
-        (error: unknown) => write(outgoing, internalError(error), true),
-      );
+      void viaHono(incoming, outgoing);
       return;
     }
     app.pipeline.createChat(fromIncoming(incoming, outgoing, url, match[1] as string)).then(
