@@ -7,7 +7,7 @@
  * Also measured: spawn to the first 200 over a socket (built JS and tsx), RSS of each server after
  * its run, and a quota-bound run (32 businesses, quota 1,000: 200s until each business has spent
  * its 1,000, then 420s).
- * Writes bench/results.json and bench/RESULTS.md (the table the README quotes).
+ * Writes bench/results.json and bench/RESULTS.md, and puts the same table in README.md.
  *
  * Env: BENCH_SECONDS (measured seconds per scenario, default 10), BENCH_WARMUP_SECONDS (default 2),
  * BENCH_RSS_REQUESTS (e.g. 2000000: one more mock run of that many requests, for the RSS target;
@@ -279,12 +279,29 @@ async function main(): Promise<void> {
     const markdown = toMarkdown(results);
     writeFileSync(join(root, "bench/results.json"), `${JSON.stringify(results, null, 2)}\n`);
     writeFileSync(join(root, "bench/RESULTS.md"), markdown);
+    updateReadme(markdown);
     process.stdout.write(`\n${markdown}\n`);
     log(`done in ${Math.round((performance.now() - benchStarted) / 1000)} s; wrote bench/results.json and bench/RESULTS.md`);
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
     rmSync(resolve(fixturesFile, ".."), { recursive: true, force: true });
   }
+}
+
+/** Puts the table between the README's `<!-- bench:start -->` and `<!-- bench:end -->` lines, if it has them. */
+function updateReadme(markdown: string): void {
+  const file = join(root, "README.md");
+  const readme = readFileSync(file, "utf8");
+  const start = "<!-- bench:start -->\n";
+  const end = "<!-- bench:end -->";
+  const from = readme.indexOf(start);
+  const to = readme.indexOf(end);
+  if (from === -1 || to < from) {
+    log("README.md has no bench markers; left as it is");
+    return;
+  }
+  writeFileSync(file, `${readme.slice(0, from + start.length)}\n${markdown}\n${readme.slice(to)}`);
+  log("updated the table in README.md");
 }
 
 function round2(value: number): number {

@@ -186,8 +186,11 @@ describe("createChat over a socket answers like app.fetch", () => {
     expect([...statuses].sort()).toEqual([200, 400, 401, 403, 404, 420]);
     const journal = async (app: ReturnType<typeof createMockApp>) => {
       const { requests } = (await (await app.request("/__mock/requests")).json()) as { requests: Array<Record<string, unknown>> };
-      // durationMs differs by nature; the socket adds Host and Connection to the request headers.
-      return requests.map(({ durationMs: _duration, request: req, ...rest }) => ({ ...rest, body: (req as { body?: unknown }).body }));
+      // durationMs differs by nature; the socket adds Host, Connection and Content-Length to the request headers.
+      return requests.map(({ durationMs: _duration, request: req, ...rest }) => {
+        const { host: _host, connection: _connection, "content-length": _length, ...headers } = (req as { headers: Record<string, string> }).headers;
+        return { ...rest, request: { headers, body: (req as { body?: unknown }).body } };
+      });
     };
     expect(await journal(mock.app)).toEqual(await journal(twin));
   });
