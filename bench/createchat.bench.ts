@@ -255,8 +255,9 @@ async function main(): Promise<void> {
           rssRun.rssMb === undefined
             ? "not measured"
             : `${rssRun.rssMb.toFixed(0)} MB after ${rssRun.servedRequests?.toLocaleString("en")} requests` +
-              (longRun === undefined ? " (2 M: BENCH_RSS_REQUESTS=2000000)" : ""),
-        met: rssRun.rssMb !== undefined && rssRun.rssMb <= 100 && (rssRun.servedRequests ?? 0) >= 2_000_000,
+              (longRun === undefined ? "; 2 M requests are measured by `npm run soak` (or BENCH_RSS_REQUESTS=2000000)" : ""),
+        // A shorter run says nothing about the target either way.
+        met: longRun?.rssMb === undefined || (longRun.servedRequests ?? 0) < 2_000_000 ? undefined : longRun.rssMb <= 100,
       },
     ];
     const results: BenchResults = {

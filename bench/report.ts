@@ -36,7 +36,8 @@ export interface StartupResult {
 export interface TargetResult {
   target: string;
   measured: string;
-  met: boolean;
+  /** Undefined when this run did not measure it (then `measured` says where it is measured). */
+  met: boolean | undefined;
 }
 
 /** Everything one run measured. */
@@ -87,7 +88,7 @@ export function toMarkdown(results: BenchResults): string {
   lines.push("");
   lines.push("| target | measured | met |");
   lines.push("|---|---|---|");
-  for (const t of results.targets) lines.push(`| ${t.target} | ${t.measured} | ${t.met ? "yes" : "**no**"} |`);
+  for (const t of results.targets) lines.push(`| ${t.target} | ${t.measured} | ${t.met === undefined ? "–" : t.met ? "yes" : "**no**"} |`);
   if (results.notes.length > 0) {
     lines.push("");
     for (const note of results.notes) lines.push(`- ${note}`);
