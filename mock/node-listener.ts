@@ -9,7 +9,8 @@
  * bench/NOTES.md); the hot path of a load test should not pay for them.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { getRequestListener, type HttpBindings } from "@hono/node-server";
+import { createRequire } from "node:module";
+import type { HttpBindings } from "@hono/node-server";
 import type { MockApp } from "./app.js";
 import { errorBody, failures } from "./errors.js";
 import { readIncomingBody } from "./incoming-body.js";
@@ -18,6 +19,9 @@ import type { ApiAnswer, ApiRequest } from "./pipeline.js";
 import { headersFromRaw } from "./raw-headers.js";
 
 export type NodeListener = (incoming: IncomingMessage, outgoing: ServerResponse) => void;
+
+type HonoNodeServer = typeof import("@hono/node-server");
+const requireHere = createRequire(import.meta.url);
 
 /** Options of {@link createNodeListener}. */
 export interface NodeListenerOptions {
@@ -34,20 +38,30 @@ export interface NodeListenerOptions {
 export function createNodeListener(app: MockApp, options: NodeListenerOptions = {}): NodeListener {
   const closing = options.closing ?? (() => false);
   const fast = operationPattern(app.pathTemplate);
-  // The app reads the peer address from `env.incoming`, so the bindings are passed on.
-  const viaHono = getRequestListener(async (request, env) => {
-    const response = await app.fetch(request, env);
-    // A request answered while closing says `Connection: close` and ends its connection;
-    // kept alive, that connection would hold close() until the grace period runs out.
-    if (closing()) (env as HttpBindings).outgoing.shouldKeepAlive = false;
-    return response;
-  });
+  let viaHono: NodeListener | undefined;
+  const honoListener = (): NodeListener => {
+    if (viaHono !== undefined) return viaHono;
+    // Loaded on the first request that needs it, not at start (createChat never does; it is a tenth
+    // of the time to the first answer), and synchronously, through its CommonJS build: a dynamic
+    // import would leave a gap in which a client that half-closes its socket gets no answer.
+    const { getRequestListener } = requireHere("@hono/node-server") as HonoNodeServer;
+    // The app reads the peer address from `env.incoming`, so the bindings are passed on.
+    const listener = getRequestListener(async (request, env) => {
+      const response = await app.fetch(request, env);
+      // A request answered while closing says `Connection: close` and ends its connection;
+      // kept alive, that connection would hold close() until the grace period runs out.
+      if (closing()) (env as HttpBindings).outgoing.shouldKeepAlive = false;
+      return response;
+    });
+    viaHono = (incoming, outgoing) => void listener(incoming, outgoing);
+    return viaHono;
+  };
 
   return (incoming, outgoing) => {
     const url = incoming.url ?? "";
     const match = incoming.method === "POST" ? fast.exec(url) : null;
     if (match === null) {
-      void viaHono(incoming, outgoing);
+      honoListener()(incoming, outgoing);
       return;
     }
     app.pipeline.createChat(fromIncoming(incoming, outgoing, url, match[1] as string)).then(
