@@ -6,10 +6,10 @@
 import { Hono, type Context } from "hono";
 import { createControlApi } from "./control.js";
 import { createDocsApp } from "./docs.js";
-import { errorBody, failures, type MockFailure } from "./errors.js";
-import { redactHeaders, redactRawHeaders } from "./journal.js";
+import { failures, type MockFailure } from "./errors.js";
+import { deferRedactedRawHeaders, redactHeaders } from "./journal.js";
 import { createLogger, type Logger } from "./log.js";
-import { createPipeline, type ApiAnswer, type ApiRequest, type Latency, type Pipeline } from "./pipeline.js";
+import { createPipeline, unjournaledErrorAnswer, type ApiAnswer, type ApiRequest, type Latency, type Pipeline } from "./pipeline.js";
 import { readBody } from "./request-body.js";
 import { loadContract, type Contract } from "./spec.js";
 import { createMockState, type MockState, type MockStateOptions } from "./state.js";
@@ -86,25 +86,17 @@ export function createMockApp(options: MockOptions = {}): MockApp {
   // 1. Routing: POST on the operation's path goes through the pipeline; another method is 405, any other path 404.
   app.post(route, async (c) => toResponse(await pipeline.createChat(apiRequest(c))));
   app.all(route, (c) => toResponse(pipeline.refuse(apiRequest(c), failures.methodNotAllowed(c.req.method, c.req.path), { allow: "POST" })));
-  app.notFound((c) => {
-    const failure = failures.noRoute(c.req.method, c.req.path, contract.pathTemplate);
-    // Unknown control paths get the same 404 but stay out of the journal, like the rest of /__mock.
-    return toResponse(isControlPath(c.req.path) ? unjournaled(failure) : pipeline.refuse(apiRequest(c), failure));
-  });
-  app.onError((error, c) => {
-    const failure = failures.internal(error.message);
-    return toResponse(isControlPath(c.req.path) ? unjournaled(failure) : pipeline.refuse(apiRequest(c), failure));
-  });
+  // Under /__mock the same answers stay out of the journal, like the rest of the control API.
+  const refuse = (c: Context, failure: MockFailure) =>
+    toResponse(isControlPath(c.req.path) ? unjournaledErrorAnswer(failure) : pipeline.refuse(apiRequest(c), failure));
+  app.notFound((c) => refuse(c, failures.noRoute(c.req.method, c.req.path, contract.pathTemplate)));
+  app.onError((error, c) => refuse(c, failures.internal(error.message)));
 
   return Object.assign(app, { pipeline, pathTemplate: contract.pathTemplate });
 }
 
 function isControlPath(path: string): boolean {
   return path === "/__mock" || path.startsWith("/__mock/");
-}
-
-function unjournaled(failure: MockFailure): ApiAnswer {
-  return { status: failure.status, headers: { "content-type": "application/json" }, text: JSON.stringify(errorBody(failure)) };
 }
 
 /** The pipeline's view of a request that came through Hono. */
@@ -136,10 +128,7 @@ function toResponse(answer: ApiAnswer): Response {
  */
 function journalHeadersOf(c: Context): () => Record<string, string> {
   const raw = (c.env as { incoming?: { rawHeaders?: unknown } } | undefined)?.incoming?.rawHeaders;
-  if (Array.isArray(raw)) {
-    const list = raw as string[];
-    return () => redactRawHeaders(list);
-  }
+  if (Array.isArray(raw)) return deferRedactedRawHeaders(raw as string[]);
   const headers = c.req.raw.headers;
   return () => redactHeaders(headers);
 }

@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { setFlagsFromString } from "node:v8";
 import type { Latency } from "./app.js";
-import { parseDuration } from "./clock.js";
+import { MAX_TIMER_MS, parseDuration } from "./clock.js";
 import { FixturesError, loadFixturesFile, type Fixtures } from "./fixtures.js";
 import { DEFAULT_JOURNAL_CAPACITY } from "./journal.js";
 import { createLogger, LOG_FORMATS, type LogFormat } from "./log.js";
@@ -80,8 +80,6 @@ const OPTIONS = {
   version: { type: "boolean" },
 } as const;
 
-// setTimeout waits at most 2^31-1 ms; a longer latency would silently fire at once instead.
-const MAX_LATENCY_MS = 2_147_483_647;
 // The journal preallocates its ring; beyond this it is a memory problem, not a test setting.
 const MAX_JOURNAL_SIZE = 10_000_000;
 // The chat store grows up to its cap; ten million chats is gigabytes, past any test's need.
@@ -203,7 +201,7 @@ function positiveDuration(option: string, text: string): number {
 /** A duration a timer can wait: more than 0 and at most 2^31-1 ms. */
 function timerDuration(option: string, text: string): number {
   const ms = positiveDuration(option, text);
-  if (ms > MAX_LATENCY_MS) throw new OptionError(option, text, `expected at most ${MAX_LATENCY_MS} ms (what a timer can wait)`);
+  if (ms > MAX_TIMER_MS) throw new OptionError(option, text, `expected at most ${MAX_TIMER_MS} ms (what a timer can wait)`);
   if (!Number.isInteger(ms)) throw new OptionError(option, text, "expected whole milliseconds");
   return ms;
 }
@@ -214,8 +212,8 @@ function latencyRange(option: string, text: string): Latency {
   if (match === null) throw new OptionError(option, text, expected);
   const minMs = Number(match[1]);
   const maxMs = match[2] === undefined ? minMs : Number(match[2]);
-  if (minMs > MAX_LATENCY_MS || maxMs > MAX_LATENCY_MS) {
-    throw new OptionError(option, text, `expected at most ${MAX_LATENCY_MS} ms (what a timer can wait)`);
+  if (minMs > MAX_TIMER_MS || maxMs > MAX_TIMER_MS) {
+    throw new OptionError(option, text, `expected at most ${MAX_TIMER_MS} ms (what a timer can wait)`);
   }
   if (minMs > maxMs) throw new OptionError(option, text, `the range's minimum ${minMs} is above its maximum ${maxMs}`);
   return { minMs, maxMs };

@@ -11,6 +11,9 @@ export interface Clock {
   now(): number;
 }
 
+/** The longest wait setTimeout can make (2^31-1 ms); a longer one fires at once instead. */
+export const MAX_TIMER_MS = 2_147_483_647;
+
 /**
  * The real time, from `Date.now()`. The only place in the mock that reads it.
  *

@@ -222,6 +222,11 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   };
 }
 
+/** An error answer made outside the pipeline: not journaled, no rate-limit headers (control paths, a crash). */
+export function unjournaledErrorAnswer(failure: MockFailure): ApiAnswer {
+  return { status: failure.status, headers: { "content-type": "application/json" }, text: JSON.stringify(errorBody(failure)) };
+}
+
 function journalBody(body: BodyRead | undefined): unknown {
   if (!body || body.tooLarge) return body?.tooLarge ? "(body over the size limit, not read)" : undefined;
   if (body.text.length > JOURNAL_BODY_MAX_CHARS) {

@@ -6,6 +6,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createMockApp, type MockApp, type MockOptions } from "./app.js";
+import { MAX_TIMER_MS } from "./clock.js";
 import { createNodeListener } from "./node-listener.js";
 
 /** Port the mock listens on unless told otherwise. */
@@ -24,8 +25,6 @@ export const DEFAULT_CLOSE_GRACE_MS = 1_000;
  * in-flight slot) that long. The injected latency is not part of it: it runs after the request is in.
  */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
-// setTimeout waits at most 2^31-1 ms; a longer wait would fire at once instead.
-const MAX_TIMER_MS = 2_147_483_647;
 
 /** Options of {@link startMockServer}: the app's options plus where to listen. */
 export interface ServeOptions extends MockOptions {
