@@ -13,11 +13,11 @@
  * BENCH_RSS_REQUESTS (e.g. 2000000: one more mock run of that many requests, for the RSS target;
  * not in the default run, which must finish within 3 minutes).
  */
-import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, platform, release, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import ts from "typescript";
+import { buildMock, builtMockDir } from "./build-mock.js";
 import { runLoad, type LoadRequest } from "./load.js";
 import { startServer, type Probe, type ServerProcess } from "./processes.js";
 import { median, toMarkdown, type BenchResults, type ScenarioResult, type StartupResult, type TargetResult } from "./report.js";
@@ -54,7 +54,7 @@ function log(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);
 }
 
-const BUILD_DIR = join(root, "node_modules/.cache/createchat-bench");
+const BUILD_DIR = builtMockDir("createchat-bench");
 
 /**
  * The bare server as plain JS next to the built mock, so neither runs under a loader (tsx) the
@@ -76,28 +76,6 @@ function buildBare(): string | undefined {
   }
 }
 
-/**
- * Builds the mock to plain JS in a private directory (so a `dist/` someone else is using is left
- * alone); node_modules/.cache resolves the package's dependencies and finds openapi.yaml above it.
- * Returns the path of cli.js, or undefined when the build did not produce it (then tsx is used).
- */
-function buildMock(): string | undefined {
-  const outDir = BUILD_DIR;
-  const started = performance.now();
-  const tsc = spawnSync(
-    process.execPath,
-    [join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json", "--outDir", outDir, "--declaration", "false"],
-    { cwd: root, encoding: "utf8" },
-  );
-  const cli = join(outDir, "mock/cli.js");
-  if (tsc.status !== 0) log(`tsc exited ${tsc.status}: ${(tsc.stdout + tsc.stderr).trim().split("\n").slice(0, 5).join(" | ")}`);
-  if (!existsSync(cli)) return undefined;
-  // The mock looks for openapi.yaml a few directories above itself, as it finds it above dist/.
-  copyFileSync(join(root, "openapi.yaml"), join(outDir, "openapi.yaml"));
-  log(`built the mock in ${Math.round(performance.now() - started)} ms`);
-  return cli;
-}
-
 function quotaFixtures(): string {
   const dir = mkdtempSync(join(tmpdir(), "createchat-bench-"));
   const file = join(dir, "fixtures.json");
@@ -114,7 +92,11 @@ function quotaFixtures(): string {
 
 async function main(): Promise<void> {
   const benchStarted = performance.now();
-  const cli = buildMock();
+  const started = performance.now();
+  const build = buildMock("createchat-bench");
+  const cli = build.cli;
+  if (build.cli === undefined) log(`${build.output}; running the mock under tsx`);
+  else log(`built the mock in ${Math.round(performance.now() - started)} ms`);
   const mockCommand = cli === undefined ? ["--import", "tsx", join(root, "mock/cli.ts")] : [cli];
   const mockRunner = cli === undefined ? "node --import tsx mock/cli.ts" : "node dist/mock/cli.js (built by the bench)";
   const bareFile = buildBare();

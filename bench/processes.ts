@@ -3,11 +3,10 @@
  * port picked here, ready once it answers a real request with 200, and always stopped again
  * (on success, on failure and on Ctrl-C), so a bench run never leaves a server behind.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { once } from "node:events";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
-import { createServer } from "node:net";
+import { freePort } from "../test/support/free-port.js";
 
 /** What to send to learn that a server is up: the request the load will send. */
 export interface Probe {
@@ -49,17 +48,6 @@ function installExitHandlers(): void {
       process.exit(130);
     });
   }
-}
-
-/** A port that was free a moment ago (servers are given one so they can be polled from spawn on). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, "close");
-  return port;
 }
 
 /** One POST over a fresh connection; resolves with the status, or undefined when nothing answers. */
@@ -141,19 +129,28 @@ export async function startServer(options: StartOptions): Promise<ServerProcess>
     url: `http://127.0.0.1:${port}`,
     pid,
     firstOkMs,
-    rssBytes: () => rssOf(pid),
+    rssBytes: () => {
+      const memory = memoryOf(pid);
+      return memory === undefined ? undefined : memory.rssMb * 2 ** 20;
+    },
     cpuSeconds: () => cpuSecondsOf(pid),
     stop,
   };
 }
 
-/** VmRSS of a process in bytes, from /proc; undefined where there is no /proc. */
-export function rssOf(pid: number): number | undefined {
+/** A process's resident set size now and at its peak, in MB, from /proc (Linux); `ps` elsewhere (no peak then). */
+export function memoryOf(pid: number): { rssMb: number; peakMb: number | undefined } | undefined {
   try {
-    const kb = /^VmRSS:\s+(\d+)\s+kB$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
-    return kb === undefined ? undefined : Number(kb) * 1024;
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1]);
+    return { rssMb: kb("VmRSS") / 1024, peakMb: kb("VmHWM") / 1024 };
   } catch {
-    return undefined;
+    try {
+      const out = execFileSync("ps", ["-o", "rss=", "-p", String(pid)], { encoding: "utf8" });
+      return { rssMb: Number(out.trim()) / 1024, peakMb: undefined };
+    } catch {
+      return undefined;
+    }
   }
 }
 

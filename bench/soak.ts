@@ -21,13 +21,15 @@
  *   --node-flags "<flags>" extra flags for the mock's node, e.g. "--max-semi-space-size=2" (default none)
  *   --tsx                 run mock/cli.ts through tsx instead of compiling (RSS then includes tsx's loader)
  */
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { buildMock } from "./build-mock.js";
+import { memoryOf } from "./processes.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const TOKEN = "soak-token";
@@ -100,18 +102,6 @@ function writeFixtures(dir: string, options: SoakOptions): string {
   return file;
 }
 
-/** The child's RSS and peak RSS in MB, from /proc (Linux); `ps` elsewhere (no peak then). */
-function memoryOf(pid: number): { rssMb: number; peakMb: number | undefined } {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1]);
-    return { rssMb: kb("VmRSS") / 1024, peakMb: kb("VmHWM") / 1024 };
-  } catch {
-    const out = execFileSync("ps", ["-o", "rss=", "-p", String(pid)], { encoding: "utf8" });
-    return { rssMb: Number(out.trim()) / 1024, peakMb: undefined };
-  }
-}
-
 interface Mock {
   child: ChildProcess;
   url: string;
@@ -119,23 +109,22 @@ interface Mock {
   exited: Promise<number | null>;
 }
 
-/** Compiles the mock with tsc into a cache folder inside node_modules (so it still finds openapi.yaml and its dependencies). */
-function buildMock(): string {
-  const outDir = join(ROOT, "node_modules", ".cache", "createchat-soak");
-  const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
-  try {
-    execFileSync(process.execPath, [tsc, "-p", "tsconfig.build.json", "--outDir", outDir, "--declaration", "false"], { cwd: ROOT, stdio: "pipe" });
-  } catch (error) {
-    // Type errors elsewhere in the tree (work in progress) do not stop tsc from emitting; a missing CLI does.
-    if (!existsSync(join(outDir, "mock", "cli.js"))) throw error;
-  }
-  // The contract is looked up a few folders above the module; the build's root is the nearest place.
-  copyFileSync(join(ROOT, "openapi.yaml"), join(outDir, "openapi.yaml"));
-  return join(outDir, "mock", "cli.js");
+/** The child's memory, or a failed soak when it cannot be read. */
+function memoryNow(pid: number): { rssMb: number; peakMb: number | undefined } {
+  const memory = memoryOf(pid);
+  if (memory === undefined) throw new Error(`cannot read the memory of process ${pid}`);
+  return memory;
+}
+
+/** The built CLI (see bench/build-mock.ts); a failed build stops the soak. */
+function builtCli(): string {
+  const build = buildMock("createchat-soak");
+  if (build.cli === undefined) throw new Error(build.output);
+  return build.cli;
 }
 
 function startMock(fixtures: string, options: SoakOptions): Promise<Mock> {
-  const entry = options.tsx ? ["--import", "tsx", "mock/cli.ts"] : [buildMock()];
+  const entry = options.tsx ? ["--import", "tsx", "mock/cli.ts"] : [builtCli()];
   const args = [...options.nodeFlags, ...entry, "--port", "0", "--log", "silent", "--fixtures", fixtures, "--window", options.window];
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
@@ -196,7 +185,7 @@ async function soak(options: SoakOptions): Promise<number> {
         `${options.contexts} contexts, window ${options.window}; mock pid ${pid} at ${mock.url} ` +
         `(child process: node ${[...options.nodeFlags, options.tsx ? "--import tsx mock/cli.ts" : "<compiled>/mock/cli.js"].join(" ")}, default settings otherwise)`,
     );
-    const start = memoryOf(pid);
+    const start = memoryNow(pid);
     console.log(`${"requests".padStart(11)}  ${"RSS MB".padStart(7)}  ${"peak MB".padStart(7)}  ${"req/s".padStart(7)}  statuses`);
     console.log(`${"0".padStart(11)}  ${start.rssMb.toFixed(1).padStart(7)}  ${(start.peakMb ?? NaN).toFixed(1).padStart(7)}  ${"-".padStart(7)}  -`);
 
@@ -211,7 +200,7 @@ async function soak(options: SoakOptions): Promise<number> {
 
     const report = () => {
       const now = performance.now();
-      const { rssMb, peakMb } = memoryOf(pid);
+      const { rssMb, peakMb } = memoryNow(pid);
       const rate = ((done - lastDone) / (now - lastAt)) * 1000;
       lastAt = now;
       lastDone = done;
