@@ -7,20 +7,14 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { captureOutput, ROOT, type Exit } from "./support/cli-child.js";
 import { expectConformsToContract } from "./support/conformance.js";
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const TSX = join(ROOT, "node_modules", ".bin", "tsx");
 const WAIT_MS = 10_000;
 const BANNER = /^createChat mock listening on (http:\/\/127\.0\.0\.1:(\d+))$/;
-
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
 
 interface CliRun {
   child: ChildProcess;
@@ -38,31 +32,27 @@ function runCli(args: string[]): CliRun {
   // Its own process group: tsx starts node as a grandchild, and the cleanup must reach both.
   const child = spawn(TSX, ["mock/cli.ts", ...args], { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   children.push(child);
-  let out = "";
-  let err = "";
-  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => (out += chunk));
-  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (err += chunk));
-  const exited = new Promise<Exit>((resolve) => child.once("close", (code, signal) => resolve({ code, signal })));
+  const { stdout, stderr, exited } = captureOutput(child);
 
   return {
     child,
-    stdout: () => out,
-    stderr: () => err,
+    stdout,
+    stderr,
     exited,
     waitForStdout(predicate) {
       return new Promise((resolve, reject) => {
         const check = () => {
-          if (!predicate(out)) return;
+          if (!predicate(stdout())) return;
           done();
-          resolve(out);
+          resolve(stdout());
         };
         const onExit = () => {
           done();
-          reject(new Error(`cli exited before the expected output; stdout: ${JSON.stringify(out)}, stderr: ${JSON.stringify(err)}`));
+          reject(new Error(`cli exited before the expected output; stdout: ${JSON.stringify(stdout())}, stderr: ${JSON.stringify(stderr())}`));
         };
         const timer = setTimeout(() => {
           done();
-          reject(new Error(`timed out after ${WAIT_MS} ms; stdout: ${JSON.stringify(out)}, stderr: ${JSON.stringify(err)}`));
+          reject(new Error(`timed out after ${WAIT_MS} ms; stdout: ${JSON.stringify(stdout())}, stderr: ${JSON.stringify(stderr())}`));
         }, WAIT_MS);
         const done = () => {
           clearTimeout(timer);

@@ -31,15 +31,11 @@ const children: ChildProcess[] = [];
 export function startCli(args: readonly string[], waitMs = 10_000): CliChild {
   const child = spawn(process.execPath, ["--import", "tsx", "mock/cli.ts", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
   children.push(child);
-  let out = "";
-  let err = "";
-  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => (out += chunk));
-  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (err += chunk));
-  const exited = new Promise<Exit>((resolve) => child.once("close", (code, signal) => resolve({ code, signal })));
+  const { stdout, stderr, exited } = captureOutput(child);
   const url = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no banner within ${waitMs} ms; stdout ${JSON.stringify(out)}, stderr ${JSON.stringify(err)}`)), waitMs);
+    const timer = setTimeout(() => reject(new Error(`no banner within ${waitMs} ms; stdout ${JSON.stringify(stdout())}, stderr ${JSON.stringify(stderr())}`)), waitMs);
     const check = () => {
-      const match = BANNER.exec(out);
+      const match = BANNER.exec(stdout());
       if (match) {
         clearTimeout(timer);
         child.stdout?.off("data", check);
@@ -49,11 +45,21 @@ export function startCli(args: readonly string[], waitMs = 10_000): CliChild {
     child.stdout?.on("data", check);
     void exited.then(() => {
       clearTimeout(timer);
-      reject(new Error(`cli exited before its banner; stdout ${JSON.stringify(out)}, stderr ${JSON.stringify(err)}`));
+      reject(new Error(`cli exited before its banner; stdout ${JSON.stringify(stdout())}, stderr ${JSON.stringify(stderr())}`));
     });
   });
   url.catch(() => undefined); // observed by the caller; avoid an unhandled rejection when it is not awaited
-  return { child, stdout: () => out, stderr: () => err, exited, url };
+  return { child, stdout, stderr, exited, url };
+}
+
+/** Collects a child's output as it comes; `exited` settles once it has exited and its output is read. */
+export function captureOutput(child: ChildProcess): { stdout(): string; stderr(): string; exited: Promise<Exit> } {
+  let out = "";
+  let err = "";
+  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => (out += chunk));
+  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (err += chunk));
+  const exited = new Promise<Exit>((resolve) => child.once("close", (code, signal) => resolve({ code, signal })));
+  return { stdout: () => out, stderr: () => err, exited };
 }
 
 /** Resolves with the exit, or rejects when the child has not exited within `ms`. */

@@ -5,9 +5,8 @@
  * polling, and a stop that ends the whole process group, also when the caller fails or exits.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { once } from "node:events";
-import { createServer } from "node:net";
 import { resolve } from "node:path";
+import { freePort } from "./free-port.js";
 
 const root = resolve(import.meta.dirname, "../..");
 const PRISM_CLI = resolve(root, "node_modules/@stoplight/prism-cli/dist/index.js");
@@ -28,17 +27,6 @@ export interface PrismOptions {
   spec?: string;
   /** How long to wait for Prism to answer HTTP. Default 45 s (a cold start on a busy 2-core machine takes a few). */
   timeoutMs?: number;
-}
-
-/** A port that was free a moment ago (Prism cannot report the one it picks itself). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, "close");
-  return port;
 }
 
 /**
