@@ -14,6 +14,7 @@ import { readBody } from "./request-body.js";
 import { loadContract, type Contract } from "./spec.js";
 import { createMockState, type MockState, type MockStateOptions } from "./state.js";
 import { compileValidator } from "./validator.js";
+import { packageVersion } from "./version.js";
 
 export type { CreateChatResponseBody, Latency } from "./pipeline.js";
 
@@ -79,7 +80,7 @@ export function createMockApp(options: MockOptions = {}): MockApp {
 
   const app = new Hono();
   // The control API is neither journaled nor counted.
-  app.route("/__mock", createControlApi({ state, contract, controlToken: options.controlToken, remoteAddress }));
+  app.route("/__mock", createControlApi({ state, contract, controlToken: options.controlToken, remoteAddress, version: packageVersion() }));
   // The API reference (/docs, /openapi.yaml, /openapi.json): neither journaled nor counted either.
   app.route("/", createDocsApp({ fixtures: () => state.fixtures() }));
 

@@ -4,9 +4,9 @@
  * option and every refusal is testable without a process; {@link main} validates everything
  * (the fixtures file included) before it opens the socket, so the mock never runs half-configured.
  */
-import { readFileSync, realpathSync } from "node:fs";
+import { realpathSync } from "node:fs";
 import { constants as osConstants } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { setFlagsFromString } from "node:v8";
@@ -17,6 +17,7 @@ import { DEFAULT_JOURNAL_CAPACITY } from "./journal.js";
 import { createLogger, LOG_FORMATS, type LogFormat } from "./log.js";
 import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REQUEST_TIMEOUT_MS, ListenError, startMockServer, type RunningMock } from "./server.js";
 import { DEFAULT_QUOTA, DEFAULT_WINDOW_MS } from "./state.js";
+import { packageVersion } from "./version.js";
 import { DEFAULT_MAX_CHATS } from "./store.js";
 
 /** Exit code for a refused command line, a bad fixtures file, or a port that cannot be opened. */
@@ -248,22 +249,6 @@ function describeParseError(error: unknown): string {
       return `${option}: missing value`;
     default:
       return text.split("\n")[0] ?? text;
-  }
-}
-
-/** The package's version, from the package.json above this file (source `mock/` or build `dist/mock/`). */
-export function packageVersion(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name?: unknown; version?: unknown };
-      if (typeof pkg.version === "string" && typeof pkg.name === "string") return pkg.version;
-    } catch {
-      // No (readable) package.json here; keep climbing.
-    }
-    const parent = dirname(dir);
-    if (parent === dir) return "unknown";
-    dir = parent;
   }
 }
 

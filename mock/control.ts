@@ -36,6 +36,8 @@ export interface ControlDeps {
    * from any client, loopback included. When absent, only loopback clients are answered.
    */
   controlToken?: string;
+  /** The package version `GET /__mock/health` reports. */
+  version?: string;
   /** The peer's IP address when served over a socket; undefined in-process, which counts as local. */
   remoteAddress: (c: Context) => string | undefined;
 }
@@ -84,7 +86,13 @@ export function createControlApi(deps: ControlDeps): Hono {
   // Hono keeps a mounted app's error handler, so even a bug here answers in the API's error shape.
   api.onError((error, c) => reply(c, controlFailure(500, "CONTROL_INTERNAL_ERROR", `Internal error of the control API: ${error.message}`)));
 
-  // Access first, for every path, so a client that may not steer the mock cannot probe it either.
+  // Readiness for scripts and orchestrators: no credentials, no state beyond "ok" and the version,
+  // so it is answered before the access check (even under a control token).
+  resource(api, "/health", {
+    GET: (c) => c.json({ status: "ok", version: deps.version ?? "unknown" }),
+  });
+
+  // Access first, for every other path, so a client that may not steer the mock cannot probe it either.
   api.use("*", async function controlAccess(c, next) {
     const failure = checkAccess(c);
     if (failure) return reply(c, failure);
@@ -173,7 +181,7 @@ export function createControlApi(deps: ControlDeps): Hono {
       controlFailure(
         404,
         "CONTROL_NOT_FOUND",
-        `No control endpoint ${c.req.method} ${c.req.path}; there are /__mock/reset, /state, /clock, /requests, /faults, /fixtures`,
+        `No control endpoint ${c.req.method} ${c.req.path}; there are /__mock/health, /reset, /state, /clock, /requests, /faults, /fixtures`,
       ),
     ),
   );
