@@ -3,9 +3,7 @@
  * server would only answer with a 400 (or a request to the wrong path). The contract stays the
  * authority on everything else.
  */
-import type { components } from "../generated/schema.js";
-
-const CONTEXT_TYPES: readonly components["schemas"]["ChatContextType"][] = ["ORDER", "RETURN"];
+import { chatContextTypeValues as CONTEXT_TYPES } from "../generated/schema.js";
 
 /**
  * Throws a `TypeError` (wrong kind of value) or `RangeError` (value out of range) naming the

@@ -346,3 +346,14 @@ export interface operations {
         };
     };
 }
+type FlattenedDeepRequired<T> = {
+    [K in keyof T]-?: FlattenedDeepRequired<T[K] extends unknown[] | undefined | null ? Extract<T[K], unknown[]>[number] : T[K]>;
+};
+type ReadonlyArray<T> = [
+    Exclude<T, undefined>
+] extends [
+    unknown[]
+] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
+export const chatContextTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ChatContextType"]> = ["ORDER", "RETURN"];
+export const createChatResponseStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreateChatResponse"]["status"]> = ["OK"];
+export const errorResponseStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ErrorResponse"]["status"]> = ["ERROR"];

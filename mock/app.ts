@@ -1,33 +1,38 @@
 /**
- * The mock as a Hono app: the control API, the docs page, and the API's routing (step 1 of the
- * decision order), each API request handed to the pipeline (mock/pipeline.ts), which holds every
- * other rule. `app.fetch` serves it in-process; mock/server.ts serves it on a socket.
+ * The mock as one Hono app, assembled from the contract: a route per operation of openapi.yaml,
+ * each handed to the pipeline (mock/stages/pipeline.ts) that holds every other rule; the control
+ * API under /__mock; the docs page. Hono routes everything, in-process (`app.fetch`) and over a
+ * socket (mock/http/server.ts); its methodNotAllowed middleware answers 405 on every path.
  */
 import { Hono, type Context } from "hono";
-import { createControlApi } from "./control.js";
-import { createDocsApp } from "./docs.js";
-import { failures, type MockFailure } from "./errors.js";
-import { deferRedactedRawHeaders, redactHeaders } from "./journal.js";
-import { createLogger, type Logger } from "./log.js";
-import { createPipeline, unjournaledErrorAnswer, type ApiAnswer, type ApiRequest, type Latency, type Pipeline } from "./pipeline.js";
-import { readBody } from "./request-body.js";
-import { loadContract, type Contract } from "./spec.js";
-import { createMockState, type MockState, type MockStateOptions } from "./state.js";
-import { compileValidator } from "./validator.js";
-import { packageVersion } from "./version.js";
+import { loadContract, type Contract, type Operation } from "./contract/load-contract.js";
+import { compileValidator } from "./contract/validators.js";
+import { createControlApi } from "./control/control-api.js";
+import { createDocsApp } from "./docs/docs-app.js";
+import { apiRequest, remoteAddress } from "./http/api-request.js";
+import { toResponse } from "./http/answer.js";
+import { answerMethodNotAllowed } from "./http/method-not-allowed.js";
+import { createLogger, type Logger } from "./log/log.js";
+import { operationHandlers } from "./operations/registry.js";
+import { packageVersion } from "./package-files.js";
+import { failures, type MockFailure } from "./stages/errors.js";
+import { createPipeline, unjournaledErrorAnswer, type Latency, type Pipeline } from "./stages/pipeline.js";
+import { createMockState, type MockStateOptions } from "./state/memory-state.js";
+import type { MockStore } from "./state/store.js";
 
-export type { CreateChatResponseBody, Latency } from "./pipeline.js";
+export type { Latency } from "./stages/pipeline.js";
+export type { CreateChatResponseBody } from "./operations/create-chat.js";
 
 /**
  * Options of the mock. The state's own options (fixtures, clock, store, quota, windowMs,
- * parallelLimit, journalCapacity) build the state unless `state` is given; `quota` and `windowMs`
- * default to the contract's `x-rate-limit` (1,000 per hour).
+ * parallelLimit, journalCapacity, maxChats) build the in-memory state unless `state` is given;
+ * `quota` and `windowMs` default to each operation's `x-rate-limit` in the contract.
  */
-export interface MockOptions extends MockStateOptions {
+export interface MockOptions extends Omit<MockStateOptions, "contract"> {
   /** The contract; default: openapi.yaml of this package, read once. */
   contract?: Contract;
-  /** The whole state, when a test wants to hold it; otherwise built from the options. */
-  state?: MockState;
+  /** The whole state, when a test wants to hold it (or a networked store); otherwise built from the options. */
+  state?: MockStore;
   /** Delay spent on every counted request while it holds its in-flight slot. Default: none. */
   latency?: Latency;
   /** Default: silent. */
@@ -40,16 +45,24 @@ export interface MockOptions extends MockStateOptions {
   random?: () => number;
 }
 
-/**
- * The Hono app, carrying its pipeline and the operation's path template, so the socket's fast
- * path (mock/node-listener.ts) answers createChat with the very same state and rules.
- */
-export type MockApp = Hono & { readonly pipeline: Pipeline; readonly pathTemplate: string };
+/** A request the routing refused, answered by the handler and journaled by the outermost middleware. */
+interface Refusal {
+  failure: MockFailure;
+  headers?: Record<string, string>;
+}
+
+type AppEnv = { Variables: { refusal?: Refusal } };
+
+/** The Hono app, with the state it serves. */
+export type MockApp = Hono<AppEnv> & { readonly state: MockStore; readonly contract: Contract };
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** `/v2/businesses/{businessId}/chats/new` → `/v2/businesses/:businessId/chats/new`. */
+const honoPath = (pathTemplate: string) => pathTemplate.replace(/\{(\w+)\}/g, ":$1");
+
 /**
- * Creates the mock as a Hono app; call `app.fetch(request)` in-process or serve it (mock/server.ts).
+ * Creates the mock as a Hono app; call `app.fetch(request)` in-process or serve it (mock/http/server.ts).
  *
  * @example
  * const app = createMockApp({ clock: createManualClock(Date.parse("2026-11-25T12:00:00Z")) });
@@ -60,82 +73,62 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  */
 export function createMockApp(options: MockOptions = {}): MockApp {
   const contract = options.contract ?? loadContract();
-  const state =
-    options.state ??
-    createMockState({
-      ...options,
-      quota: options.quota ?? contract.rateLimit.requests,
-      windowMs: options.windowMs ?? contract.rateLimit.periodMs,
-    });
+  const state = options.state ?? createMockState({ ...options, contract });
+  for (const operation of contract.operations) {
+    if (!operationHandlers.has(operation.operationId)) {
+      throw new Error(`openapi.yaml: operation ${operation.operationId} has no handler in mock/operations/registry.ts`);
+    }
+  }
   const pipeline = createPipeline({
-    contract,
     validator: compileValidator(contract),
-    state,
+    handlers: operationHandlers,
+    store: state,
     logger: options.logger ?? createLogger("silent"),
     latency: options.latency,
     sleep: options.sleep ?? defaultSleep,
     random: options.random ?? Math.random,
   });
-  const route = contract.pathTemplate.replace(/\{(\w+)\}/g, ":$1");
 
-  const app = new Hono();
+  const app = new Hono<AppEnv>();
+  // Outermost: a routing refusal (404, 405) is journaled once, whatever answered it.
+  app.use(journalRoutingRefusals(pipeline));
+  app.use(answerMethodNotAllowed(app, refusal));
   // The control API is neither journaled nor counted.
   app.route("/__mock", createControlApi({ state, contract, controlToken: options.controlToken, remoteAddress, version: packageVersion() }));
   // The API reference (/docs, /openapi.yaml, /openapi.json): neither journaled nor counted either.
   app.route("/", createDocsApp({ fixtures: () => state.fixtures() }));
 
-  // 1. Routing: POST on the operation's path goes through the pipeline; another method is 405, any other path 404.
-  app.post(route, async (c) => toResponse(await pipeline.createChat(apiRequest(c))));
-  app.all(route, (c) => toResponse(pipeline.refuse(apiRequest(c), failures.methodNotAllowed(c.req.method, c.req.path), { allow: "POST" })));
-  // Under /__mock the same answers stay out of the journal, like the rest of the control API.
-  const refuse = (c: Context, failure: MockFailure) =>
-    toResponse(isControlPath(c.req.path) ? unjournaledErrorAnswer(failure) : pipeline.refuse(apiRequest(c), failure));
-  app.notFound((c) => refuse(c, failures.noRoute(c.req.method, c.req.path, contract.pathTemplate)));
-  app.onError((error, c) => refuse(c, failures.internal(error.message)));
+  // 1. Routing: each operation of the contract on its method and path.
+  for (const operation of contract.operations) {
+    app.on(operation.method.toUpperCase(), honoPath(operation.pathTemplate), async (c) => toResponse(await pipeline.handle(operation, apiRequest(c))));
+  }
+  const served = contract.operations.map(describe);
+  app.notFound((c) => refusal(c, failures.noRoute(c.req.method, c.req.path, served)));
+  app.onError((error, c) => refusal(c, failures.internal(error.message)));
 
-  return Object.assign(app, { pipeline, pathTemplate: contract.pathTemplate });
+  return Object.assign(app, { state, contract });
+}
+
+const describe = (operation: Operation) => `${operation.method.toUpperCase()} ${operation.pathTemplate}`;
+
+/** Answers a request the routing refused; the outer middleware journals it. */
+function refusal(c: Context<AppEnv>, failure: MockFailure, headers?: Record<string, string>): Response {
+  c.set("refusal", { failure, headers });
+  const answer = unjournaledErrorAnswer(failure);
+  return toResponse({ ...answer, headers: { ...answer.headers, ...headers } });
+}
+
+function journalRoutingRefusals(pipeline: Pipeline) {
+  return async function journalRoutingRefusals(c: Context<AppEnv>, next: () => Promise<void>): Promise<void> {
+    await next();
+    const refused = c.var.refusal;
+    // Under /__mock the same answers stay out of the journal, like the rest of the control API; a
+    // refusal that a mounted app answered otherwise (the docs' own 405) is not the API's either.
+    if (refused === undefined || isControlPath(c.req.path) || c.res.status !== refused.failure.status) return;
+    c.res = toResponse(await pipeline.refuse(apiRequest(c), refused.failure, refused.headers));
+  };
 }
 
 function isControlPath(path: string): boolean {
   return path === "/__mock" || path.startsWith("/__mock/");
-}
-
-/** The pipeline's view of a request that came through Hono. */
-function apiRequest(c: Context): ApiRequest {
-  return {
-    method: c.req.method,
-    path: c.req.path,
-    businessId: c.req.param("businessId"),
-    headers: c.req.raw.headers,
-    readBody: () => readBody(c.req.raw),
-    signal: () => c.req.raw.signal,
-    journalHeaders: journalHeadersOf(c),
-  };
-}
-
-/**
- * A Response with a plain header object (not c.json, which makes a Headers object as soon as there
- * is more than one header), which @hono/node-server writes straight to the socket.
- */
-function toResponse(answer: ApiAnswer): Response {
-  return new Response(answer.text, { status: answer.status, headers: answer.headers });
-}
-
-/**
- * The request's headers for the journal, credentials redacted, made when the journal is read. Only
- * the headers are kept until then, not the context: served by @hono/node-server they come from
- * Node's raw header list (iterating the request's Headers instead would make the adaptor build a
- * full Fetch Headers object, validating every name and value).
- */
-function journalHeadersOf(c: Context): () => Record<string, string> {
-  const raw = (c.env as { incoming?: { rawHeaders?: unknown } } | undefined)?.incoming?.rawHeaders;
-  if (Array.isArray(raw)) return deferRedactedRawHeaders(raw as string[]);
-  const headers = c.req.raw.headers;
-  return () => redactHeaders(headers);
-}
-
-/** The peer's address when served by @hono/node-server; undefined in-process (`app.fetch`). */
-function remoteAddress(c: Context): string | undefined {
-  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-  return env?.incoming?.socket?.remoteAddress;
 }

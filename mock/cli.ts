@@ -9,16 +9,15 @@ import { constants as osConstants } from "node:os";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { setFlagsFromString } from "node:v8";
 import type { Latency } from "./app.js";
-import { MAX_TIMER_MS, parseDuration } from "./clock.js";
-import { FixturesError, loadFixturesFile, type Fixtures } from "./fixtures.js";
-import { DEFAULT_JOURNAL_CAPACITY } from "./journal.js";
-import { createLogger, LOG_FORMATS, type LogFormat } from "./log.js";
-import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REQUEST_TIMEOUT_MS, ListenError, startMockServer, type RunningMock } from "./server.js";
-import { DEFAULT_QUOTA, DEFAULT_WINDOW_MS } from "./state.js";
-import { packageVersion } from "./version.js";
-import { DEFAULT_MAX_CHATS } from "./store.js";
+import { MAX_TIMER_MS, parseDuration } from "./state/clock.js";
+import { FixturesError, loadFixturesFile, type Fixtures } from "./state/fixtures.js";
+import { DEFAULT_JOURNAL_CAPACITY } from "./state/journal.js";
+import { createLogger, LOG_FORMATS, type LogFormat } from "./log/log.js";
+import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REQUEST_TIMEOUT_MS, ListenError, startMockServer, type RunningMock } from "./http/server.js";
+import { loadContract } from "./contract/load-contract.js";
+import { packageVersion } from "./package-files.js";
+import { DEFAULT_MAX_CHATS } from "./state/chats.js";
 
 /** Exit code for a refused command line, a bad fixtures file, or a port that cannot be opened. */
 export const EXIT_USAGE = 2;
@@ -56,6 +55,10 @@ export interface CliOptions {
   /** How long a client may take to send a whole request, in ms; default 30 s. */
   requestTimeoutMs: number;
 }
+
+const CREATE_CHAT_RATE_LIMIT = loadContract().operation("createChat").rateLimit;
+const DEFAULT_QUOTA = CREATE_CHAT_RATE_LIMIT.requests;
+const DEFAULT_WINDOW_MS = CREATE_CHAT_RATE_LIMIT.periodMs;
 
 /** Default of `--shutdown-grace`: long enough for any sane injected latency, short of CI's kill timeouts (10 s and up). */
 export const DEFAULT_SHUTDOWN_GRACE_MS = 5_000;
@@ -356,18 +359,6 @@ function stopOnSignals(mock: RunningMock, graceMs: number, io: CliIo): void {
   process.on("SIGTERM", stop);
 }
 
-/**
- * A mock runs beside its users' tests for hours: V8's memory-saving heuristics (a small young
- * generation, tighter heap growth) keep its RSS under 100 MB after millions of requests, where the
- * default tuning for throughput lets it reach 170-210 MB (npm run soak). Start-up is no slower
- * with them (npm run bench). Only for the CLI's own process: an app that embeds the mock keeps its
- * own settings.
- */
-function useMemorySavingHeap(): void {
-  setFlagsFromString("--optimize-for-size");
-  setFlagsFromString("--max-semi-space-size=1");
-}
-
 /** True when this module is the program Node was started with (not imported by a test). */
 function isEntryPoint(): boolean {
   const script = process.argv[1];
@@ -380,7 +371,6 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
-  useMemorySavingHeap();
   main(process.argv.slice(2)).then(
     (code) => {
       if (code !== undefined) process.exitCode = code;

@@ -1,9 +1,9 @@
 /** The mock's public surface: build it in-process, serve it on a socket, drive its time and data. */
 export { createMockApp, type Latency, type MockApp, type MockOptions } from "./app.js";
-export { startMockServer, ListenError, type RunningMock, type ServeOptions } from "./server.js";
-export { createNodeListener, type NodeListener, type NodeListenerOptions } from "./node-listener.js";
-export { createMockState, type MockState, type MockStateOptions } from "./state.js";
-export { createControllableClock, createManualClock, systemClock, type Clock, type ControllableClock } from "./clock.js";
+export { startMockServer, ListenError, type RunningMock, type ServeOptions } from "./http/server.js";
+export { createMockState, type MockState, type MockStateOptions } from "./state/memory-state.js";
+export type { Admission, Deferrable, MaybePromise, MockStore, QuotaLimits } from "./state/store.js";
+export { createControllableClock, createManualClock, systemClock, type Clock, type ControllableClock } from "./state/clock.js";
 export {
   demoFixtures,
   FixturesError,
@@ -13,7 +13,9 @@ export {
   type Fixtures,
   type StoreModel,
   type TokenFixture,
-} from "./fixtures.js";
-export { createChatStore, type ChatRecord, type ChatStore } from "./store.js";
-export { createLogger, type LogFormat, type Logger } from "./log.js";
-export { createDocsApp, DOCS_PATH, type DocsOptions } from "./docs.js";
+} from "./state/fixtures.js";
+export { createChatStore, type ChatRecord, type ChatStore } from "./state/chats.js";
+export { createLogger, type LogFormat, type Logger } from "./log/log.js";
+export { createDocsApp, DOCS_PATH, type DocsOptions } from "./docs/docs-app.js";
+export { loadContract, type Contract, type Operation } from "./contract/load-contract.js";
+export { operationHandlers, type OperationHandler, type OperationInput, type OperationOutcome } from "./operations/index.js";

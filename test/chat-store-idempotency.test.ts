@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createChatStore, type ChatContextKey } from "../mock/store.js";
+import { createChatStore, type ChatContextKey } from "../mock/state/chats.js";
 
 const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
 const order = (id: number): ChatContextKey => ({ type: "ORDER", id });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createChat, createMarketClient, type CreateChatResult } from "../client/index.js";
 import { createMockApp } from "../mock/app.js";
-import { createManualClock } from "../mock/clock.js";
+import { createManualClock } from "../mock/state/clock.js";
 import { T0 } from "./support/api.js";
 
 // The client against the real mock (in-process): every status it can get, typed, with the quota parsed.

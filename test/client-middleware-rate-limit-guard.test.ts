@@ -11,7 +11,7 @@ import {
   RateLimitError,
   type RateLimitGuardOptions,
 } from "../client/index.js";
-import { createManualClock } from "../mock/clock.js";
+import { createManualClock } from "../mock/state/clock.js";
 import type { MockOptions } from "../mock/app.js";
 import { createMockFetch } from "../testing/index.js";
 import { createHeldSleep, settle } from "./support/api.js";

@@ -14,7 +14,7 @@ import {
   type RetryEvent,
   type RetryOptions,
 } from "../client/index.js";
-import { createManualClock } from "../mock/clock.js";
+import { createManualClock } from "../mock/state/clock.js";
 import { createMockFetch } from "../testing/index.js";
 
 const ORDER = { context: { type: "ORDER", id: 11001 } } as const;

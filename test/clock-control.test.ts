@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createControllableClock, createManualClock, systemClock } from "../mock/clock.js";
+import { createControllableClock, createManualClock, systemClock } from "../mock/state/clock.js";
 
 const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
 

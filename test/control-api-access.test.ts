@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { createMockApp } from "../mock/app.js";
-import { createManualClock } from "../mock/clock.js";
-import { createControlApi, isLoopbackAddress } from "../mock/control.js";
-import { loadContract } from "../mock/spec.js";
-import { createMockState, type MockState } from "../mock/state.js";
+import { createManualClock } from "../mock/state/clock.js";
+import { createControlApi } from "../mock/control/control-api.js";
+import { loadContract } from "../mock/contract/load-contract.js";
+import { createMockState, type MockState } from "../mock/state/memory-state.js";
 
 const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
 const TOKEN = "s3cret-control-token";
@@ -105,19 +105,19 @@ describe("control API with a control token", () => {
   });
 });
 
-describe("isLoopbackAddress", () => {
+describe("which peers count as loopback (Hono's IP restriction over 127.0.0.0/8 and ::1)", () => {
   it.each([
-    ["127.0.0.1", true],
-    ["127.255.255.254", true],
-    ["::1", true],
-    ["::ffff:127.0.0.1", true],
-    ["0:0:0:0:0:0:0:1", true],
-    ["126.255.255.255", false],
-    ["::2", false],
-    ["::ffff:10.0.0.1", false],
-    ["localhost", false],
-    ["", false],
-  ])("%s → %s", (address, expected) => {
-    expect(isLoopbackAddress(address)).toBe(expected);
+    ["127.0.0.1", 200],
+    ["127.255.255.254", 200],
+    ["::1", 200],
+    ["::ffff:127.0.0.1", 200],
+    ["0:0:0:0:0:0:0:1", 200],
+    ["126.255.255.255", 403],
+    ["::2", 403],
+    ["::ffff:10.0.0.1", 403],
+    ["localhost", 403],
+  ])("%s → %s", async (address, status) => {
+    const { api } = controlAs(address);
+    expect((await api.request("/state")).status).toBe(status);
   });
 });

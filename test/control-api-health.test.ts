@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { createManualClock } from "../mock/clock.js";
-import { createControlApi } from "../mock/control.js";
-import { loadContract } from "../mock/spec.js";
-import { createMockState } from "../mock/state.js";
-import { packageVersion } from "../mock/version.js";
+import { createManualClock } from "../mock/state/clock.js";
+import { createControlApi } from "../mock/control/control-api.js";
+import { loadContract } from "../mock/contract/load-contract.js";
+import { createMockState } from "../mock/state/memory-state.js";
+import { packageVersion } from "../mock/package-files.js";
 
 const contract = loadContract();
 

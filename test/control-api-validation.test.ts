@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { createMockApp, type MockApp } from "../mock/app.js";
-import { createManualClock } from "../mock/clock.js";
-import { createControlApi } from "../mock/control.js";
-import { loadContract } from "../mock/spec.js";
-import { createMockState, type MockState } from "../mock/state.js";
+import { createManualClock } from "../mock/state/clock.js";
+import { createControlApi } from "../mock/control/control-api.js";
+import { loadContract } from "../mock/contract/load-contract.js";
+import { createMockState, type MockState } from "../mock/state/memory-state.js";
 
 const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
 const JSON_TYPE = { "Content-Type": "application/json" };
@@ -61,8 +61,8 @@ const badRequests: Array<[string, string, string, RequestInit, unknown]> = [
   ["a negative delayMs", "POST", "/faults", json({ status: 500, delayMs: -1 }), "/delayMs must be >= 0"],
   ["businessId 0", "POST", "/faults", json({ status: 500, match: { businessId: 0 } }), "/match/businessId must be >= 1"],
   ["a lower-case contextType", "POST", "/faults", json({ status: 500, match: { contextType: "order" } }), "/match/contextType must be one of ORDER, RETURN"],
-  ["an unknown match key", "POST", "/faults", json({ status: 500, match: { orderId: 1 } }), "/match/orderId is not allowed; allowed: businessId, contextType"],
-  ["an unknown top-level key", "POST", "/faults", json({ status: 500, code: "X" }), "/code is not allowed; allowed: status, times, match, delayMs"],
+  ["an unknown match key", "POST", "/faults", json({ status: 500, match: { orderId: 1 } }), "/match/orderId is not allowed; allowed: businessId, operationId, contextType"],
+  ["an unknown top-level key", "POST", "/faults", json({ status: 500, code: "X" }), "/code is not allowed; allowed: status, times, match, delayMs, kind"],
   // POST /__mock/reset
   ["a reset body with a field", "POST", "/reset", json({ hard: true }), "/hard is not allowed: this request takes no fields"],
   ["a reset body that is not JSON", "POST", "/reset", { headers: JSON_TYPE, body: "please" }, NOT_JSON],
@@ -99,7 +99,7 @@ describe("bad control input", () => {
       const res = await app.request("/__mock/clock", { method: "POST", ...json(body) });
       expect(res.status).toBe(400);
       const { errors } = (await res.json()) as { errors: Array<{ message: string }> };
-      expect(errors[0]?.message).toMatch(/^\/(now|advanceMs) would put the clock at .* it must stay between 1970-01-01T00:00:00.000Z and 9999-12-31T22:59:59.999Z/);
+      expect(errors[0]?.message).toMatch(/^\/(now|advanceMs) would put the clock at .* it must stay between 1970-01-01T00:00:00.000Z and 9999-12-31T22:59:59.000Z/);
     }
     expect(await everything(app)).toBe(before);
   });

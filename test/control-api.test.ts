@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { createMockApp, type MockApp, type MockOptions } from "../mock/app.js";
-import { createManualClock, toHttpDate } from "../mock/clock.js";
+import { createManualClock, toHttpDate } from "../mock/state/clock.js";
 
 const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
 const HOUR = 3_600_000;
@@ -142,10 +142,13 @@ describe("GET /__mock/state", () => {
       [1004, "EXPRESS"],
       [2001, "FBS"],
     ]);
+    const window = { used: 2, remaining: 8, until: new Date(T0 + HOUR).toISOString(), windowStart: new Date(T0).toISOString() };
+    expect(json.operations).toEqual({ createChat: { limit: 10, windowMs: HOUR } });
     expect(json.businesses[0]).toEqual({
       businessId: 1001,
       model: "FBS",
-      quota: { used: 2, remaining: 8, until: toHttpDate(T0 + HOUR), windowStart: new Date(T0).toISOString() },
+      quota: window,
+      quotas: { createChat: window },
       inFlight: 0,
       chats: [
         { chatId: 1, context: { type: "ORDER", id: 11001 }, createdAt: new Date(T0).toISOString() },
@@ -213,7 +216,7 @@ describe("/__mock/faults", () => {
     const listed = await control(app, "GET", "/faults");
     expect(listed.json.faults).toEqual([
       { id: 1, status: 403, remaining: null, hits: 0, match: {}, delayMs: 0 },
-      { id: 2, status: 420, remaining: 3, hits: 0, match: { businessId: 1002, contextType: "ORDER" }, delayMs: 10 },
+      { id: 2, status: 420, remaining: 3, hits: 0, match: { businessId: 1002, contextType: "ORDER" }, delayMs: 10, kind: "hourly" },
     ]);
     expect(await control(app, "DELETE", "/faults")).toEqual({ status: 200, json: { cleared: 2 } });
     expect((await createChat(app)).status).toBe(200);

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { redactHeaders } from "../mock/journal.js";
+import { redactHeaders } from "../mock/state/journal.js";
 
 const TOKEN = "y0_AgAAAAB3secretTOKEN42";
 

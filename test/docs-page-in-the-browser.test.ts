@@ -8,9 +8,9 @@
 import { existsSync } from "node:fs";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_API_KEY } from "../mock/docs.js";
-import { startMockServer, type RunningMock } from "../mock/server.js";
-import { loadContract } from "../mock/spec.js";
+import { DEMO_API_KEY } from "../mock/docs/docs-app.js";
+import { startMockServer, type RunningMock } from "../mock/http/server.js";
+import { loadContract } from "../mock/contract/load-contract.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const hasChromium = existsSync(CHROMIUM);
@@ -26,7 +26,7 @@ if (browserRequired && !hasChromium) {
 }
 
 describe.skipIf(!hasChromium)(title, () => {
-  const contract = loadContract();
+  const contract = loadContract().operation("createChat");
   let mock: RunningMock;
   let browser: Browser;
   let page: Page;

@@ -9,9 +9,9 @@ import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { createMockApp } from "../mock/app.js";
-import { DEMO_API_KEY } from "../mock/docs.js";
-import type { Fixtures } from "../mock/fixtures.js";
-import { defaultSpecPath } from "../mock/spec.js";
+import { DEMO_API_KEY } from "../mock/docs/docs-app.js";
+import type { Fixtures } from "../mock/state/fixtures.js";
+import { defaultSpecPath } from "../mock/contract/load-contract.js";
 import { createChatRequest, orderContext } from "./support/api.js";
 
 const specText = readFileSync(defaultSpecPath(), "utf8");
@@ -79,7 +79,7 @@ describe("GET /docs", () => {
     expect(post.headers.get("allow")).toBe("GET, HEAD");
     expect(await post.json()).toEqual({
       status: "ERROR",
-      errors: [{ code: "METHOD_NOT_ALLOWED", message: "Method POST is not allowed on /docs; use GET" }],
+      errors: [{ code: "METHOD_NOT_ALLOWED", message: "Method POST is not allowed on /docs; use GET, HEAD" }],
     });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseDuration } from "../mock/clock.js";
+import { parseDuration } from "../mock/state/clock.js";
 
 describe("duration parsing", () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createFaultRegistry } from "../mock/faults.js";
+import { createFaultRegistry } from "../mock/state/faults.js";
 
 describe("fault registry", () => {
   it("applies a rule exactly `times` times, then drops it", () => {
@@ -7,62 +7,62 @@ describe("fault registry", () => {
     const added = faults.add({ status: 500, times: 2 });
     expect(added).toEqual({ id: 1, status: 500, remaining: 2, hits: 0, match: {}, delayMs: 0 });
 
-    expect(faults.take({ businessId: 1 })).toEqual({ id: 1, status: 500, remaining: 1, hits: 1, match: {}, delayMs: 0 });
+    expect(faults.take({ businessId: 1, operationId: "createChat" })).toEqual({ id: 1, status: 500, remaining: 1, hits: 1, match: {}, delayMs: 0 });
     expect(faults.list()).toEqual([{ id: 1, status: 500, remaining: 1, hits: 1, match: {}, delayMs: 0 }]);
-    expect(faults.take({ businessId: 1 })).toEqual({ id: 1, status: 500, remaining: 0, hits: 2, match: {}, delayMs: 0 });
+    expect(faults.take({ businessId: 1, operationId: "createChat" })).toEqual({ id: 1, status: 500, remaining: 0, hits: 2, match: {}, delayMs: 0 });
     expect(faults.list()).toEqual([]);
-    expect(faults.take({ businessId: 1 })).toBeUndefined();
+    expect(faults.take({ businessId: 1, operationId: "createChat" })).toBeUndefined();
   });
 
   it("keeps a rule without `times` until cleared", () => {
     const faults = createFaultRegistry();
     faults.add({ status: 403, delayMs: 250 });
     for (let n = 1; n <= 50; n += 1) {
-      expect(faults.take({ businessId: 9 })).toMatchObject({ status: 403, remaining: null, hits: n, delayMs: 250 });
+      expect(faults.take({ businessId: 9, operationId: "createChat" })).toMatchObject({ status: 403, remaining: null, hits: n, delayMs: 250 });
     }
     faults.clear();
     expect(faults.list()).toEqual([]);
-    expect(faults.take({ businessId: 9 })).toBeUndefined();
+    expect(faults.take({ businessId: 9, operationId: "createChat" })).toBeUndefined();
   });
 
   it("uses the oldest matching rule first", () => {
     const faults = createFaultRegistry();
     faults.add({ status: 500, times: 1 });
     faults.add({ status: 404, times: 1 });
-    expect(faults.take({ businessId: 1 })?.status).toBe(500);
-    expect(faults.take({ businessId: 1 })?.status).toBe(404);
-    expect(faults.take({ businessId: 1 })).toBeUndefined();
+    expect(faults.take({ businessId: 1, operationId: "createChat" })?.status).toBe(500);
+    expect(faults.take({ businessId: 1, operationId: "createChat" })?.status).toBe(404);
+    expect(faults.take({ businessId: 1, operationId: "createChat" })).toBeUndefined();
   });
 
   it("skips older rules that do not match and leaves them in place", () => {
     const faults = createFaultRegistry();
     faults.add({ status: 500, times: 1, match: { businessId: 2 } });
     faults.add({ status: 404, times: 1, match: { businessId: 1 } });
-    expect(faults.take({ businessId: 1 })).toMatchObject({ id: 2, status: 404 });
+    expect(faults.take({ businessId: 1, operationId: "createChat" })).toMatchObject({ id: 2, status: 404 });
     expect(faults.list().map((f) => f.id)).toEqual([1]);
-    expect(faults.take({ businessId: 2 })).toMatchObject({ id: 1, status: 500 });
+    expect(faults.take({ businessId: 2, operationId: "createChat" })).toMatchObject({ id: 1, status: 500 });
   });
 
   it("matches on businessId and contextType together", () => {
     const faults = createFaultRegistry();
     faults.add({ status: 400, match: { businessId: 5, contextType: "RETURN" } });
-    expect(faults.take({ businessId: 5, contextType: "ORDER" })).toBeUndefined();
-    expect(faults.take({ businessId: 6, contextType: "RETURN" })).toBeUndefined();
-    expect(faults.take({ businessId: 5, contextType: "RETURN" })).toMatchObject({ status: 400, hits: 1 });
+    expect(faults.take({ businessId: 5, operationId: "createChat", contextType: "ORDER" })).toBeUndefined();
+    expect(faults.take({ businessId: 6, operationId: "createChat", contextType: "RETURN" })).toBeUndefined();
+    expect(faults.take({ businessId: 5, operationId: "createChat", contextType: "RETURN" })).toMatchObject({ status: 400, hits: 1 });
   });
 
   it("does not match a rule with a contextType against a request whose type is unknown", () => {
     const faults = createFaultRegistry();
     faults.add({ status: 400, match: { contextType: "ORDER" } });
-    expect(faults.take({ businessId: 5 })).toBeUndefined();
-    expect(faults.take({ businessId: 5, contextType: "ORDER" })).toMatchObject({ status: 400 });
+    expect(faults.take({ businessId: 5, operationId: "createChat" })).toBeUndefined();
+    expect(faults.take({ businessId: 5, operationId: "createChat", contextType: "ORDER" })).toMatchObject({ status: 400 });
   });
 
   it("matches a rule without match against any request, known type or not", () => {
     const faults = createFaultRegistry();
     faults.add({ status: 500 });
-    expect(faults.take({ businessId: 1 })).toBeDefined();
-    expect(faults.take({ businessId: 2, contextType: "RETURN" })).toBeDefined();
+    expect(faults.take({ businessId: 1, operationId: "createChat" })).toBeDefined();
+    expect(faults.take({ businessId: 2, operationId: "createChat", contextType: "RETURN" })).toBeDefined();
   });
 
   it("never reuses an id, even after clear", () => {

@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { demoFixtures, indexFixtures, loadFixturesFile, parseFixtures } from "../mock/fixtures.js";
+import { demoFixtures, indexFixtures, loadFixturesFile, parseFixtures } from "../mock/state/fixtures.js";
 
 const demoYaml = fileURLToPath(new URL("../examples/fixtures.demo.yaml", import.meta.url));
 

@@ -13,7 +13,7 @@ const run = promisify(execFile);
 /** What `npm run generate` writes for a contract: the same CLI, into a temporary file. */
 async function generate(specPath: string, dir: string): Promise<string> {
   const out = join(dir, `schema-${Math.random().toString(36).slice(2)}.ts`);
-  await run(join(root, "node_modules/.bin/openapi-typescript"), [specPath, "-o", out], { cwd: root, timeout: 30_000 });
+  await run(join(root, "node_modules/.bin/openapi-typescript"), [specPath, "--enum-values", "-o", out], { cwd: root, timeout: 30_000 });
   return readFile(out, "utf8");
 }
 

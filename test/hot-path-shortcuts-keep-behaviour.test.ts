@@ -5,16 +5,16 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createMockApp } from "../mock/app.js";
-import { createManualClock } from "../mock/clock.js";
-import { redactHeaders, redactRawHeaders } from "../mock/journal.js";
-import { createLogger } from "../mock/log.js";
-import { createMockState } from "../mock/state.js";
+import { createManualClock } from "../mock/state/clock.js";
+import { redactHeaders, redactHeaderList } from "../mock/state/journal.js";
+import { createLogger } from "../mock/log/log.js";
+import { createMockState } from "../mock/state/memory-state.js";
 import { T0 } from "./support/api.js";
 
 const PATH = "/v2/businesses/1001/chats/new";
 const AUTH = { "Api-Key": "demo-all-methods" };
 
-describe("redactRawHeaders", () => {
+describe("redactHeaderList", () => {
   const name = fc.constantFrom("Api-Key", "Authorization", "Cookie", "Set-Cookie", "Accept", "X-Trace", "x-trace", "Content-Type", "Proxy-Authorization");
   const value = fc.stringMatching(/^[ \t]?[!-~]([ !-~]{0,20}[!-~])?[ \t]?$/);
 
@@ -23,7 +23,7 @@ describe("redactRawHeaders", () => {
       fc.property(fc.array(fc.tuple(name, value), { maxLength: 8 }), (pairs) => {
         const raw = pairs.flat();
         const viaHeaders = redactHeaders(new Headers(pairs));
-        const viaRaw = redactRawHeaders(raw);
+        const viaRaw = redactHeaderList(raw);
         expect(viaRaw).toEqual(viaHeaders);
         expect(Object.keys(viaRaw)).toEqual(Object.keys(viaHeaders));
       }),
@@ -32,7 +32,7 @@ describe("redactRawHeaders", () => {
   });
 
   it("leaves out HTTP/2 pseudo-headers", () => {
-    expect(redactRawHeaders([":path", "/x", "Api-Key", "secret"])).toEqual({ "api-key": "[REDACTED]" });
+    expect(redactHeaderList([":path", "/x", "Api-Key", "secret"])).toEqual({ "api-key": "[REDACTED]" });
   });
 });
 

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { toHttpDate, windowEndHttpDate } from "../mock/clock.js";
+import { toHttpDate, windowEndHttpDate } from "../mock/state/clock.js";
 
 // The contract's HttpDate pattern (openapi.yaml, components.schemas.HttpDate).
 const HTTP_DATE =

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createMockApp } from "../mock/app.js";
-import { createManualClock } from "../mock/clock.js";
-import { createMockState } from "../mock/state.js";
+import { createManualClock } from "../mock/state/clock.js";
+import { createMockState } from "../mock/state/memory-state.js";
 import { createChatRequest, orderContext, T0 } from "./support/api.js";
 
 describe("the journal keeps what a request sent, within bounds", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createJournal, type JournalEntry } from "../mock/journal.js";
+import { createJournal, type JournalEntry } from "../mock/state/journal.js";
 
 function entry(overrides: Partial<Omit<JournalEntry, "id">> = {}): Omit<JournalEntry, "id"> {
   return {

@@ -1,13 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createMockApp } from "../mock/app.js";
-import { createManualClock } from "../mock/clock.js";
-import { loadContract } from "../mock/spec.js";
-import { createMockState } from "../mock/state.js";
-import { compileValidator } from "../mock/validator.js";
+import { createManualClock } from "../mock/state/clock.js";
+import { loadContract } from "../mock/contract/load-contract.js";
+import { createMockState } from "../mock/state/memory-state.js";
+import { compileValidator } from "../mock/contract/validators.js";
 import { T0 } from "./support/api.js";
 
-const validator = compileValidator(loadContract());
+const validator = compileValidator(loadContract()).operation("createChat");
 const ERROR_SHAPE = { status: "ERROR", errors: expect.arrayContaining([{ code: expect.stringMatching(/^[A-Z][A-Z0-9_]*$/), message: expect.any(String) }]) };
 
 /** Bodies that are anything but a valid request: random JSON, random text, near misses. */
@@ -73,6 +73,6 @@ describe("bad input gets a spec-shaped 4xx and never a crash, a 5xx or a change 
       { numRuns: 300 },
     );
     expect(state.chats.list()).toEqual([]);
-    expect(state.quota.snapshot()).toEqual([]);
+    expect(state.quota("createChat").snapshot()).toEqual([]);
   });
 });

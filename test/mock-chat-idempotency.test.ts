@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createMockApp } from "../mock/app.js";
-import { createManualClock } from "../mock/clock.js";
-import { createMockState } from "../mock/state.js";
-import { createChatStore } from "../mock/store.js";
+import { createManualClock } from "../mock/state/clock.js";
+import { createMockState } from "../mock/state/memory-state.js";
+import { createChatStore } from "../mock/state/chats.js";
 import { createChatRequest, orderContext, returnContext, T0 } from "./support/api.js";
 
 const chatIdOf = async (res: Response | Promise<Response>) => {

@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMockApp } from "../mock/app.js";
-import { createManualClock } from "../mock/clock.js";
-import { startMockServer, type RunningMock } from "../mock/server.js";
+import { createManualClock } from "../mock/state/clock.js";
+import { startMockServer, type RunningMock } from "../mock/http/server.js";
 import { createChatRequest, orderContext, T0 } from "./support/api.js";
 
 describe("the quota is exact under concurrency", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createMockApp } from "../mock/app.js";
-import { createManualClock } from "../mock/clock.js";
+import { createManualClock } from "../mock/state/clock.js";
 import { createChatRequest, orderContext, T0 } from "./support/api.js";
 import { expectConformsToContract } from "./support/conformance.js";
 

@@ -1,19 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMockApp } from "../mock/app.js";
-import { defaultSpecPath, loadContract, type SchemaObject } from "../mock/spec.js";
-import { compileValidator } from "../mock/validator.js";
+import { defaultSpecPath, loadContract, type SchemaObject } from "../mock/contract/load-contract.js";
+import { compileSchema } from "../mock/contract/validators.js";
 import { findDocumentExamples } from "./contract/openapi-examples.js";
 import { readViolations } from "./contract/prism-verdict.js";
 import { startPrismMock, type RunningPrism } from "./support/prism.js";
 
-const contract = loadContract();
+const contract = loadContract().operation("createChat");
 const examples = findDocumentExamples(defaultSpecPath());
 
-// The mock's own compiler (mock/validator.ts), so an example is judged by exactly the rules (int64,
-// OpenAPI keywords, strict mode) the mock judges requests with; the schema is handed to it in the
-// request body's place, the one slot that takes any schema of the document.
-const validate = (schema: SchemaObject, value: unknown) =>
-  compileValidator({ ...contract, requestBodySchema: schema, responses: new Map() }).requestBody(value);
+// The mock's own compiler (mock/contract/validators.ts), so an example is judged by exactly the rules
+// (int64, OpenAPI keywords, strict mode) the mock judges requests with.
+const validate = (schema: SchemaObject, value: unknown) => compileSchema(loadContract(), schema)(value);
 
 describe("every example in openapi.yaml validates against its schema", () => {
   it("finds the examples of every kind: request and response bodies, parameters, headers, schemas, properties", () => {
@@ -57,7 +55,7 @@ describe.each([
   let send: (init: { prefer?: string; body: unknown }) => Promise<Response>;
   beforeAll(async () => {
     const headers = { "Content-Type": "application/json", "Api-Key": "demo-all-methods" };
-    const path = `/v2/businesses/${String(contract.businessIdSchema.example ?? 1001)}/chats/new`;
+    const path = `/v2/businesses/${String(loadContract().schemas.BusinessId?.example ?? 1001)}/chats/new`;
     const app = createMockApp();
     if (kind === "prism") prism = await startPrismMock();
     send = async ({ prefer, body }) => {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createParallelLimiter } from "../mock/parallel.js";
+import { createParallelLimiter } from "../mock/state/parallel.js";
 
 describe("parallel-request limit", () => {
   it("lets 4 requests of a business in flight and refuses the 5th", () => {

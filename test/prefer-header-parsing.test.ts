@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { negotiateForced } from "../mock/negotiate.js";
-import { parsePrefer } from "../mock/prefer.js";
-import { loadContract } from "../mock/spec.js";
+import { negotiateForced } from "../mock/stages/negotiate.js";
+import { parsePrefer } from "../mock/stages/prefer.js";
+import { loadContract } from "../mock/contract/load-contract.js";
 
 describe("Prefer header parsing (RFC 7240, as Prism reads it)", () => {
   it.each([
@@ -18,7 +18,7 @@ describe("Prefer header parsing (RFC 7240, as Prism reads it)", () => {
 });
 
 describe("the response a Prefer header forces", () => {
-  const contract = loadContract();
+  const contract = loadContract().operation("createChat");
 
   it("is the first example of the forced status, with the headers the contract requires", () => {
     expect(negotiateForced(contract, { code: "420" })).toEqual({

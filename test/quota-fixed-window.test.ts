@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createManualClock, parseDuration, toHttpDate } from "../mock/clock.js";
-import { createQuota } from "../mock/quota.js";
+import { createManualClock, parseDuration, toHttpDate } from "../mock/state/clock.js";
+import { createQuota } from "../mock/state/quota.js";
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2026, 10, 25, 12, 0, 0); // Wed, 25 Nov 2026 12:00:00 GMT

@@ -22,7 +22,7 @@ import { join, relative, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { USAGE } from "../mock/cli.js";
-import { startMockServer, type RunningMock } from "../mock/server.js";
+import { startMockServer, type RunningMock } from "../mock/http/server.js";
 import { exitWithin, killAllChildren, startCli } from "./support/cli-child.js";
 
 const root = resolve(import.meta.dirname, "..");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createLogger, requestLogRecord, type LogFormat, type RequestLogRecord } from "../mock/log.js";
+import { createLogger, requestLogRecord, type LogFormat, type RequestLogRecord } from "../mock/log/log.js";
 
 const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
 

@@ -10,8 +10,8 @@ import { networkInterfaces } from "node:os";
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import { createMockApp, type MockApp } from "../mock/app.js";
-import { createManualClock } from "../mock/clock.js";
-import { startMockServer, type RunningMock } from "../mock/server.js";
+import { createManualClock } from "../mock/state/clock.js";
+import { startMockServer, type RunningMock } from "../mock/http/server.js";
 import { T0 } from "./support/api.js";
 
 const TOKEN = "ctl-lock-Vb7Kp2Qs";

@@ -9,14 +9,14 @@ import { request as httpRequest, Agent } from "node:http";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMockApp } from "../mock/app.js";
-import { createManualClock } from "../mock/clock.js";
-import { startMockServer, type RunningMock } from "../mock/server.js";
-import { loadContract } from "../mock/spec.js";
-import { createMockState } from "../mock/state.js";
-import { compileValidator } from "../mock/validator.js";
+import { createManualClock } from "../mock/state/clock.js";
+import { startMockServer, type RunningMock } from "../mock/http/server.js";
+import { loadContract } from "../mock/contract/load-contract.js";
+import { createMockState } from "../mock/state/memory-state.js";
+import { compileValidator } from "../mock/contract/validators.js";
 import { T0 } from "./support/api.js";
 
-const validator = compileValidator(loadContract());
+const validator = compileValidator(loadContract()).operation("createChat");
 const PATH = "/v2/businesses/1001/chats/new";
 const VALID_BODIES = [
   '{"context":{"type":"ORDER","id":11001}}',
@@ -177,7 +177,7 @@ describe("hostile createChat bodies (property)", () => {
           expect(state.chats.size()).toBe(chatsBefore);
         }
         // Counted exactly once, journaled exactly once.
-        expect(state.quota.peek(1001)?.used).toBe(sent);
+        expect(state.quota("createChat").peek(1001)?.used).toBe(sent);
         expect(state.journal.list({ limit: 1 })[0]?.id).toBe(sent);
         expect(({} as Record<string, unknown>).polluted).toBeUndefined();
       }),

@@ -7,11 +7,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createMockApp } from "../mock/app.js";
-import { createManualClock } from "../mock/clock.js";
-import type { Fixtures } from "../mock/fixtures.js";
-import { createQuota } from "../mock/quota.js";
-import { createMockState } from "../mock/state.js";
-import { createChatStore, DEFAULT_MAX_CHATS, type ChatContextKey } from "../mock/store.js";
+import { createManualClock } from "../mock/state/clock.js";
+import type { Fixtures } from "../mock/state/fixtures.js";
+import { createQuota } from "../mock/state/quota.js";
+import { createMockState } from "../mock/state/memory-state.js";
+import { createChatStore, DEFAULT_MAX_CHATS, type ChatContextKey } from "../mock/state/chats.js";
 import { createChatRequest, orderContext, T0 } from "./support/api.js";
 
 const order = (id: number): ChatContextKey => ({ type: "ORDER", id });
@@ -111,10 +111,10 @@ describe("quota windows expire", () => {
       expect(res.status).toBe(200);
     }
     // Each business had a request in the last 10 s, so all 200 windows are live, never more.
-    expect(state.quota.size()).toBe(200);
+    expect(state.quota("createChat").size()).toBe(200);
     clock.advance(10_000);
     await createChatRequest(app, 9001, orderContext(1), { token: "t" });
-    expect(state.quota.size()).toBe(1);
+    expect(state.quota("createChat").size()).toBe(1);
     // Chats: one per (business, order), bounded by the fixtures here.
     expect(state.chats.size()).toBe(600);
   });

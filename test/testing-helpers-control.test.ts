@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { createChat, createMarketClient, type MarketClient } from "../client/index.js";
-import { createManualClock } from "../mock/clock.js";
+import { createManualClock } from "../mock/state/clock.js";
 import type { MockOptions } from "../mock/app.js";
 import { createMockFetch, MockControlError, startMock, type MockControl, type MockStateSnapshot } from "../testing/index.js";
 
@@ -81,7 +81,7 @@ describe.each(transports)("control through %s", (_name, start) => {
     expect(refused.status).toBe(420);
 
     const spent = (await control.state()).businesses.find((b) => b.businessId === 1001);
-    expect(spent?.quota).toMatchObject({ used: 3, remaining: 0, until: "Wed, 25 Nov 2026 13:00:00 GMT" }) // the refused one counts too;
+    expect(spent?.quota).toMatchObject({ used: 3, remaining: 0, until: "2026-11-25T13:00:00.000Z" }) // the refused one counts too;
 
     const moved = await control.advanceTime("1h");
     expect(moved).toEqual({ now: new Date(T0 + HOUR), clockOffsetMs: HOUR });
@@ -145,10 +145,10 @@ describe.each(transports)("control through %s", (_name, start) => {
     await createChat(client, 1001, ORDER);
     const state = await control.state();
     // Keys listed by hand from the interface: a field the control API adds or drops fails here.
-    const top: Array<keyof MockStateSnapshot> = ["now", "clockOffsetMs", "quota", "businesses", "faults", "parallel"];
+    const top: Array<keyof MockStateSnapshot> = ["now", "clockOffsetMs", "quota", "operations", "businesses", "faults", "parallel"];
     expect(Object.keys(state).sort()).toEqual([...top].sort());
     const business = state.businesses.find((b) => b.businessId === 1001);
-    expect(Object.keys(business ?? {}).sort()).toEqual(["businessId", "chats", "inFlight", "model", "quota"]);
+    expect(Object.keys(business ?? {}).sort()).toEqual(["businessId", "chats", "inFlight", "model", "quota", "quotas"]);
     expect(Object.keys(business?.quota ?? {}).sort()).toEqual(["remaining", "until", "used", "windowStart"]);
     expect(business?.chats).toEqual([{ chatId: 1, context: { type: "ORDER", id: 11001 }, createdAt: new Date(T0).toISOString() }]);
   });

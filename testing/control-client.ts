@@ -4,7 +4,7 @@
  * (started by `startMock` or by the `createchat-mock` command in CI), or the in-process one of
  * `createMockFetch`.
  */
-import { parseDuration } from "../mock/clock.js";
+import { parseDuration } from "../mock/state/clock.js";
 import type {
   ActiveFault,
   ClockMove,

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { createChat, createMarketClient, type FetchLike, type MarketClient } from "../../client/index.js";
-import { loadContract, type DeclaredResponse } from "../../mock/spec.js";
+import { loadContract, type DeclaredResponse } from "../../mock/contract/load-contract.js";
 
 /** Where the suite sends its calls; resolved per test, after the target's beforeAll has started it. */
 export interface ClientTarget {
@@ -16,11 +16,11 @@ export interface ClientTarget {
   fetch?: FetchLike;
 }
 
-const contract = loadContract();
+const contract = loadContract().operation("createChat");
 const API_KEY = "demo-all-methods";
 const QUOTA = contract.rateLimit.requests;
 const ERROR_CODE_PATTERN = new RegExp(
-  String((contract.schemas.ApiError?.properties as { code: { pattern: string } } | undefined)?.code.pattern),
+  String((loadContract().schemas.ApiError?.properties as { code: { pattern: string } } | undefined)?.code.pattern),
 );
 
 /** The quota state the document's header examples describe, as the client reports it. */

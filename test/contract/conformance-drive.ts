@@ -5,9 +5,9 @@
  * disagree. Starts and stops both processes itself. Used by test/conformance-prism-proxy.test.ts
  * and by `npm run conformance` (scripts/conformance.ts); free of vitest so a script can run it.
  */
-import { loadContract } from "../../mock/spec.js";
-import { startMockServer } from "../../mock/server.js";
-import { createMockState } from "../../mock/state.js";
+import { loadContract } from "../../mock/contract/load-contract.js";
+import { startMockServer } from "../../mock/http/server.js";
+import { createMockState } from "../../mock/state/memory-state.js";
 import { CONTRACT_PATH, startPrismProxy } from "../support/prism.js";
 import { contractCases, toRequest, type CaseRequest } from "./cases.js";
 import {
@@ -74,7 +74,7 @@ const DRIVE_HEADER = "x-conformance-request";
 
 /** Runs the whole drive and returns its report; never leaves a process behind. */
 export async function runConformanceDrive({ spec = CONTRACT_PATH }: DriveOptions = {}): Promise<ConformanceReport> {
-  const contract = loadContract();
+  const contract = loadContract().operation("createChat");
   const held = createReleasableSleep();
   const state = createMockState({ parallelLimit: contract.rateLimit.parallelRequests ?? 4 });
   const mock = await startMockServer({ port: 0, state, sleep: held.sleep });

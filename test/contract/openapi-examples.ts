@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
-import type { SchemaObject } from "../../mock/spec.js";
+import type { SchemaObject } from "../../mock/contract/load-contract.js";
 
 export interface DocumentExample {
   /** JSON pointer of the example's value in the document, e.g. `/components/responses/NotFound/content/application~1json/examples/orderNotFound/value`. */

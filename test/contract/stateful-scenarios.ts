@@ -4,8 +4,8 @@
  * state is set up on the mock directly (its state object and control API); only the requests
  * whose answers are judged go through the target (Prism's proxy in the conformance drive).
  */
-import type { MockState } from "../../mock/state.js";
-import { loadContract } from "../../mock/spec.js";
+import type { MockState } from "../../mock/state/memory-state.js";
+import { loadContract } from "../../mock/contract/load-contract.js";
 import { API_KEY, path, type CaseRequest } from "./cases.js";
 
 /** One request of the drive and what the mock must answer it. */
@@ -67,7 +67,7 @@ async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_00
 }
 
 /** The contract's error statuses (400, 401, ...), each of which a fault can force. */
-export const FAULT_STATUSES = contract.statuses.filter((status) => status >= 400);
+export const FAULT_STATUSES = contract.operation("createChat").statuses.filter((status) => status >= 400);
 /** The code an injected fault of each status carries (mock/errors.ts); undefined = not checked. */
 const FAULT_CODES: Record<number, string> = { 401: "UNAUTHORIZED", 420: "LIMIT_EXCEEDED", 500: "INTERNAL_ERROR" };
 
@@ -77,7 +77,7 @@ export const statefulScenarios: StatefulScenario[] = [
     name: "quota spent",
     async run({ send, mock }) {
       const businessId = 1004;
-      for (let i = 0; i < mock.state.quota.limit; i++) mock.state.quota.take(businessId);
+      for (let i = 0; i < mock.state.quota("createChat").limit; i++) mock.state.quota("createChat").take(businessId);
       await send({
         label: "quota spent: the next request is 420",
         request: orderChat(businessId, 41002),
@@ -91,7 +91,7 @@ export const statefulScenarios: StatefulScenario[] = [
     name: "in flight",
     async run({ send, mock }) {
       const businessId = 1003;
-      const limit = mock.state.parallel.limit;
+      const limit = mock.state.parallelLimit;
       if (limit === undefined) throw new Error("the drive's mock needs an in-flight limit");
       await addFault(mock.url, { status: 500, times: limit, delayMs: 1, match: { businessId } });
       const held = Array.from({ length: limit }, (_, i) =>

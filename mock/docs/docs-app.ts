@@ -10,10 +10,13 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { Hono, type Context } from "hono";
+import { etag } from "hono/etag";
+import { secureHeaders } from "hono/secure-headers";
 import { parse } from "yaml";
-import { errorBody, type MockFailure } from "./errors.js";
-import type { FixtureIndex } from "./fixtures.js";
-import { defaultSpecPath } from "./spec.js";
+import { defaultSpecPath } from "../contract/load-contract.js";
+import { answerMethodNotAllowed } from "../http/method-not-allowed.js";
+import { errorBody, type MockFailure } from "../stages/errors.js";
+import type { FixtureIndex } from "../state/fixtures.js";
 
 /** Where the reference lives; its script, assets and page variant of the contract live below it. */
 export const DOCS_PATH = "/docs";
@@ -48,16 +51,21 @@ const SWAGGER_UI_ASSETS: Readonly<Record<string, string>> = {
  * Only the mock itself: scripts, styles, images and `fetch` (the contract, "Try it out"). Swagger UI
  * styles elements inline and draws icons as `data:` images, hence those two exceptions.
  */
-const PAGE_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join("; ");
+const securityHeaders = secureHeaders({
+  contentSecurityPolicy: {
+    defaultSrc: ["'none'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    imgSrc: ["'self'", "data:"],
+    connectSrc: ["'self'"],
+    baseUri: ["'none'"],
+    formAction: ["'none'"],
+    frameAncestors: ["'none'"],
+  },
+  referrerPolicy: "no-referrer",
+  // The mock speaks plain HTTP on loopback; HSTS there means nothing.
+  strictTransportSecurity: false,
+});
 
 // Served from the mock rather than inline, so the CSP can refuse every script the mock does not serve.
 // Not swagger-ui-dist's own swagger-initializer.js: that one loads the petstore from petstore.swagger.io.
@@ -109,6 +117,9 @@ interface StaticFile {
 export function createDocsApp(options: DocsOptions = {}): Hono {
   const specPath = options.specPath ?? defaultSpecPath();
   const docs = new Hono();
+  docs.use(answerMethodNotAllowed(docs, (c, failure, headers) => reply(c, failure, headers)));
+  // Scoped to the docs' own paths: this app is mounted at the root, beside the API.
+  for (const path of ["/openapi.yaml", "/openapi.json", DOCS_PATH, `${DOCS_PATH}/*`]) docs.use(path, securityHeaders, etag());
 
   let contract: { yaml: StaticFile; json: StaticFile; document: Record<string, unknown>; title: string } | undefined;
   const loadContractFiles = () => {
@@ -145,10 +156,7 @@ export function createDocsApp(options: DocsOptions = {}): Hono {
 
   docs.get(DOCS_PATH, (c) => {
     const apiKey = options.fixtures?.().token(DEMO_API_KEY, "api-key") ? DEMO_API_KEY : undefined;
-    c.header("Content-Security-Policy", PAGE_CSP);
     c.header("Cache-Control", "no-cache");
-    c.header("X-Content-Type-Options", "nosniff");
-    c.header("Referrer-Policy", "no-referrer");
     return c.html(pageHtml(loadContractFiles().title, apiKey));
   });
   docs.get(`${DOCS_PATH}/`, (c) => c.redirect(DOCS_PATH, 308));
@@ -162,7 +170,6 @@ export function createDocsApp(options: DocsOptions = {}): Hono {
     const document = { ...loadContractFiles().document, servers: [{ url: origin, description: "This mock (the server of this page)" }] };
     c.header("Cache-Control", "no-cache");
     c.header("Vary", "Host");
-    c.header("X-Content-Type-Options", "nosniff");
     return c.json(document);
   });
 
@@ -174,15 +181,8 @@ export function createDocsApp(options: DocsOptions = {}): Hono {
     return sendStatic(c, loadAsset(name, contentType));
   });
 
-  // Everything else under /docs, and other methods on the routes above, is answered here, so that
-  // no docs request ever reaches the API's pipeline (its journal and quota).
-  const routes = ["/openapi.yaml", "/openapi.json", DOCS_PATH, `${DOCS_PATH}/`, `${DOCS_PATH}/init.js`, `${DOCS_PATH}/openapi.json`, `${DOCS_PATH}/assets/:name`];
-  for (const route of routes) {
-    docs.all(route, (c) => {
-      c.header("Allow", "GET, HEAD");
-      return reply(c, { status: 405, errors: [{ code: "METHOD_NOT_ALLOWED", message: `Method ${c.req.method} is not allowed on ${c.req.path}; use GET` }] });
-    });
-  }
+  // Everything else under /docs is answered here (other methods get 405 above), so that no docs
+  // request ever reaches the API's pipeline (its journal and quota).
   docs.all(`${DOCS_PATH}/*`, notFound);
 
   return docs;
@@ -215,25 +215,12 @@ function staticFile(body: Uint8Array<ArrayBuffer> | string, contentType: string)
 }
 
 /**
- * `no-cache` with an ETag rather than a max-age: a browser revalidates on each load (a 304 from a
- * local mock costs nothing) and so never shows Swagger UI or a contract older than the mock's.
+ * `no-cache` with an ETag rather than a max-age: a browser revalidates on each load (Hono's etag
+ * middleware answers 304 for a local mock at no cost) and so never shows Swagger UI or a contract
+ * older than the mock's.
  */
 function sendStatic(c: Context, file: StaticFile): Response {
-  const headers = {
-    "Content-Type": file.contentType,
-    "Cache-Control": "no-cache",
-    ETag: file.etag,
-    "X-Content-Type-Options": "nosniff",
-  };
-  if (etagMatches(c.req.header("if-none-match"), file.etag)) return new Response(null, { status: 304, headers });
-  return new Response(file.body, { status: 200, headers });
-}
-
-/** RFC 9110 §13.1.2: `*` or a list of (possibly weak) tags; weak comparison is the rule for If-None-Match. */
-function etagMatches(header: string | undefined, etag: string): boolean {
-  if (header === undefined) return false;
-  if (header.trim() === "*") return true;
-  return header.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag);
+  return new Response(file.body, { status: 200, headers: { "Content-Type": file.contentType, "Cache-Control": "no-cache", ETag: file.etag } });
 }
 
 function notFound(c: Context): Response {
@@ -243,8 +230,8 @@ function notFound(c: Context): Response {
   });
 }
 
-function reply(c: Context, failure: MockFailure & { status: 404 | 405 }): Response {
-  return c.json(errorBody(failure), failure.status);
+function reply(c: Context, failure: MockFailure, headers?: Record<string, string>): Response {
+  return c.json(errorBody(failure), failure.status as 404 | 405, headers);
 }
 
 function escapeHtml(text: string): string {

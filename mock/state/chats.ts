@@ -5,8 +5,10 @@
  * so a mock left running under load keeps flat memory while recent chats stay idempotent.
  */
 
-/** What a chat is about. */
-export type ContextType = "ORDER" | "RETURN";
+import { chatContextTypeValues, type components } from "../../generated/schema.js";
+
+/** What a chat is about (the contract's `ChatContextType`). */
+export type ContextType = components["schemas"]["ChatContextType"];
 
 /** The order or return a chat is about. */
 export interface ChatContextKey {
@@ -103,8 +105,8 @@ export function createChatStore(options: ChatStoreOptions = {}): ChatStore {
     openChat(businessId, context, atEpochMs) {
       assertId(businessId, "businessId");
       assertId(context.id, "context.id");
-      if (context.type !== "ORDER" && context.type !== "RETURN") {
-        throw new RangeError(`context.type must be ORDER or RETURN, got ${String(context.type)}`);
+      if (!chatContextTypeValues.includes(context.type)) {
+        throw new RangeError(`context.type must be one of ${chatContextTypeValues.join(", ")}, got ${String(context.type)}`);
       }
       const key = `${businessId}/${context.type}/${context.id}`;
       const existing = byKey.get(key);

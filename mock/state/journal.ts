@@ -2,7 +2,6 @@
  * The request journal: the last N API requests with their answers, for `GET /__mock/requests`,
  * kept in a fixed-size ring so a long load test costs bounded memory and O(1) per request.
  */
-import { headersFromRaw } from "./raw-headers.js";
 
 /** One API request and its answer. */
 export interface JournalEntry {
@@ -12,6 +11,8 @@ export interface JournalEntry {
   time: string;
   method: string;
   path: string;
+  /** The contract's operationId, when the request reached an operation's route. */
+  operationId?: string;
   businessId?: number;
   status: number;
   durationMs: number;
@@ -182,31 +183,24 @@ export function redactHeaders(headers: Headers): Record<string, string> {
 }
 
 /**
- * {@link redactHeaders} for Node's raw header list (`IncomingMessage.rawHeaders`), with the same
- * result a Fetch Headers object of that list would give: lower-case names in sorted order,
- * repeated headers joined. It exists because building that Headers object costs more than the
- * rest of a journal entry.
+ * {@link redactHeaders} for a raw header list (name, value, name, value, …, as Node's
+ * `IncomingMessage.rawHeaders`), read the way a Fetch Headers object reads it: lower-case names in
+ * sorted order, repeated headers joined. Keeping the list rather than the request's Headers lets
+ * the journal hold a request's headers without holding the request, its socket and its response.
  *
  * @example
- * redactRawHeaders(["Api-Key", "secret", "Accept", "application/json"]); // { accept: "application/json", "api-key": "[REDACTED]" }
+ * redactHeaderList(["Api-Key", "secret", "Accept", "application/json"]); // { accept: "application/json", "api-key": "[REDACTED]" }
  */
-export function redactRawHeaders(raw: readonly string[]): Record<string, string> {
-  const values = headersFromRaw(raw);
-  const copy: Record<string, string> = {};
-  for (const name of [...values.keys()].sort()) copy[name] = redactValue(name, values.get(name) as string);
-  return copy;
-}
-
-/**
- * A request's raw header list for `JournalInput.request.headers`: redacted when the journal is
- * read. It keeps the list joined into one string, half the memory of the list's own strings (a
- * line feed cannot occur in a header name or value). Made in a scope of its own, so the function
- * the journal keeps holds the headers and nothing else of the request (a closure made next to the
- * request would keep the request, its response and its socket alive: 25 MB more heap for a full journal).
- */
-export function deferRedactedRawHeaders(raw: readonly string[]): () => Record<string, string> {
-  const joined = raw.join("\n");
-  return () => redactRawHeaders(joined.split("\n"));
+export function redactHeaderList(raw: readonly string[]): Record<string, string> {
+  const headers = new Headers();
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    try {
+      headers.append(raw[i] as string, raw[i + 1] as string);
+    } catch {
+      // A name or value Fetch refuses (HTTP/2 pseudo-headers, say) is left out of the journal.
+    }
+  }
+  return redactHeaders(headers);
 }
 
 /** The value to journal for a header of this (lower-case) name. */

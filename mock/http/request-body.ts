@@ -1,15 +1,8 @@
 /**
- * Step 6 of the decision order: the request body. It is read once, bounded to 64 KiB (the read
- * stops past the limit), then judged: content type, size, JSON syntax, the contract's schema
- * (compiled validator) and the one rule the schema cannot say: `orderId` and `context` must agree.
+ * Reading a request body: once, bounded (the read stops past the limit, never buffering more),
+ * decoded as strict UTF-8 and parsed as JSON. Judging it is stage 6 (mock/stages/body.ts).
  */
 import { isUtf8 } from "node:buffer";
-import type { components } from "../generated/schema.js";
-import { failures, type MockFailure } from "./errors.js";
-import type { ContractValidator } from "./validator.js";
-
-export type ChatContext = components["schemas"]["ChatContext"];
-export type CreateChatRequest = components["schemas"]["CreateChatRequest"];
 
 /** The largest body the mock reads. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -105,43 +98,4 @@ export function bodyFromBytes(contentType: string | undefined, bytes: Uint8Array
     const reason = (error as Error).message.split("\n", 1)[0] ?? "";
     return { contentType, tooLarge: false, empty: false, text, jsonError: reason.slice(0, MAX_REASON_LENGTH) };
   }
-}
-
-/** What a fault rule can match on before the body is judged: the context type, if the body names one. */
-export function peekContextType(body: BodyRead): ChatContext["type"] | undefined {
-  const value = body.json?.value as { context?: { type?: unknown }; orderId?: unknown } | null | undefined;
-  if (!value || typeof value !== "object") return undefined;
-  const type = value.context?.type;
-  if (type === "ORDER" || type === "RETURN") return type;
-  return value.orderId !== undefined ? "ORDER" : undefined;
-}
-
-export type BodyVerdict = { ok: true; context: ChatContext; legacyOrderId: boolean } | { ok: false; failure: MockFailure };
-
-/** Judges a read body and turns it into the chat's context (the deprecated `orderId` becomes an ORDER context). */
-export function interpretBody(body: BodyRead, validator: ContractValidator): BodyVerdict {
-  if (!isJsonMediaType(body.contentType)) return { ok: false, failure: failures.unsupportedContentType(body.contentType) };
-  if (body.tooLarge) return { ok: false, failure: failures.bodyTooLarge(MAX_BODY_BYTES) };
-  if (!body.json) return { ok: false, failure: failures.malformedJson(body.jsonError ?? "unreadable") };
-
-  const value = body.json.value;
-  const problems = validator.requestBody(value);
-  if (problems.length === 1 && problems[0]?.keyword === "minProperties" && problems[0].pointer === "") {
-    return { ok: false, failure: failures.missingContext() };
-  }
-  if (problems.length > 0) return { ok: false, failure: failures.invalidBody(problems) };
-
-  const { context, orderId } = value as CreateChatRequest;
-  if (context && orderId !== undefined && !(context.type === "ORDER" && context.id === orderId)) {
-    return { ok: false, failure: failures.conflictingOrderId(orderId, context) };
-  }
-  if (context) return { ok: true, context, legacyOrderId: false };
-  if (orderId !== undefined) return { ok: true, context: { type: "ORDER", id: orderId }, legacyOrderId: true };
-  return { ok: false, failure: failures.missingContext() };
-}
-
-/** `application/json`, with or without parameters such as `charset=utf-8`. */
-function isJsonMediaType(contentType: string | undefined): boolean {
-  if (contentType === "application/json") return true;
-  return contentType?.split(";")[0]?.trim().toLowerCase() === "application/json";
 }

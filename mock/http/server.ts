@@ -1,13 +1,13 @@
 /**
- * The mock on a real socket: a node:http server around the app's listener (mock/node-listener.ts),
- * with bounded request timeouts and a graceful close. The app itself (mock/app.ts) stays runnable
- * with `app.fetch` alone, in-process and without a port.
+ * The mock on a real socket: @hono/node-server's request listener (the one transport adapter) in
+ * a node:http server with bounded request timeouts and a graceful close. The app itself
+ * (mock/app.ts) stays runnable with `app.fetch` alone, in-process and without a port.
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createMockApp, type MockApp, type MockOptions } from "./app.js";
-import { MAX_TIMER_MS } from "./clock.js";
-import { createNodeListener } from "./node-listener.js";
+import { getRequestListener, type HttpBindings } from "@hono/node-server";
+import { createMockApp, type MockApp, type MockOptions } from "../app.js";
+import { MAX_TIMER_MS } from "../state/clock.js";
 
 /** Port the mock listens on unless told otherwise. */
 export const DEFAULT_PORT = 4010;
@@ -110,7 +110,13 @@ export async function startMockServer(options: ServeOptions = {}): Promise<Runni
       // Node checks the two timeouts on this interval (30 s by default), so it bounds their precision.
       connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(requestTimeoutMs / 4))),
     },
-    createNodeListener(app, { closing: () => closing !== undefined }),
+    getRequestListener(async (request, env) => {
+      const response = await app.fetch(request, env);
+      // A request answered while closing says `Connection: close` and ends its connection;
+      // kept alive, that connection would hold close() until the grace period runs out.
+      if (closing !== undefined) (env as HttpBindings).outgoing.shouldKeepAlive = false;
+      return response;
+    }),
   );
   await listen(server, port, host);
   const actualPort = (server.address() as AddressInfo).port;

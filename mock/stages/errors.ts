@@ -3,22 +3,24 @@
  * `{"status":"ERROR","errors":[{"code","message"}]}`. The detail is filled where the error is raised;
  * codes are UPPER_SNAKE and stable, messages say what is wrong and where.
  */
-import type { components } from "../generated/schema.js";
-import type { Problem } from "./validator.js";
+import type { components } from "../../generated/schema.js";
+import type { Problem } from "../contract/schema-problems.js";
 
 export type ApiError = components["schemas"]["ApiError"];
 export type ErrorResponseBody = components["schemas"]["ErrorResponse"];
 
-/** Statuses the mock answers errors with: the contract's, plus 405 for a wrong method (routing). */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 420 | 500;
-
-/** An error answer before it becomes a Response. */
+/**
+ * An error answer before it becomes a Response. Its status is one the operation declares (the
+ * pipeline answers undeclared ones as they are, which the contract tests catch), or 405 from routing.
+ */
 export interface MockFailure {
-  status: ErrorStatus;
+  status: number;
   errors: [Required<ApiError>, ...Required<ApiError>[]];
 }
 
-const fail = (status: ErrorStatus, code: string, message: string): MockFailure => ({ status, errors: [{ code, message }] });
+/** A failure with one error; operations make their own with it. */
+export const apiFailure = (status: number, code: string, message: string): MockFailure => ({ status, errors: [{ code, message }] });
+const fail = apiFailure;
 
 /** The JSON body of a failure. */
 export function errorBody(failure: MockFailure): ErrorResponseBody {
@@ -29,10 +31,10 @@ const MAX_LISTED_PROBLEMS = 20;
 
 export const failures = {
   // 1. Routing
-  noRoute: (method: string, path: string, served: string) =>
-    fail(404, "NOT_FOUND", `No route for ${method} ${path}; this mock serves POST ${served}`),
-  methodNotAllowed: (method: string, path: string) =>
-    fail(405, "METHOD_NOT_ALLOWED", `Method ${method} is not allowed on ${path}; use POST`),
+  noRoute: (method: string, path: string, served: readonly string[]) =>
+    fail(404, "NOT_FOUND", `No route for ${method} ${path}; this mock serves ${enumerate(served)}`),
+  methodNotAllowed: (method: string, path: string, allowed: readonly string[]) =>
+    fail(405, "METHOD_NOT_ALLOWED", `Method ${method} is not allowed on ${path}; use ${allowed.join(", ")}`),
 
   // 2. Prefer
   undeclaredPreferCode: (raw: string, declared: number[]) =>
@@ -58,8 +60,8 @@ export const failures = {
       `The token needs one of the scopes ${needed.join(", ")}; it has ${has.length > 0 ? has.join(", ") : "none"}`,
     ),
 
-  // 4. Business
-  invalidBusinessId: (problems: Problem[]) => fromProblems(400, "INVALID_PARAMETER", problems),
+  // 4. Business (and, at 6, the other parameters)
+  invalidParameter: (problems: Problem[]) => fromProblems(400, "INVALID_PARAMETER", problems),
   businessNotFound: (raw: string) => fail(404, "BUSINESS_NOT_FOUND", `Business ${raw} not found (/businessId)`),
   businessAccessDenied: (businessId: number) =>
     fail(403, "BUSINESS_ACCESS_DENIED", `The token may not access business ${businessId} (/businessId)`),
@@ -71,35 +73,15 @@ export const failures = {
     fail(420, "LIMIT_EXCEEDED", `Hit rate limit of ${limit} parallel requests for businessId ${businessId}`),
 
   // 6. Body
-  unsupportedContentType: (got: string | undefined) =>
-    fail(400, "UNSUPPORTED_CONTENT_TYPE", `Content-Type must be application/json, got ${got ? `"${got}"` : "none"}`),
+  unsupportedContentType: (got: string | undefined, declared: readonly string[]) =>
+    fail(400, "UNSUPPORTED_CONTENT_TYPE", `Content-Type must be ${declared.join(" or ")}, got ${got ? `"${got}"` : "none"}`),
   bodyTooLarge: (limitBytes: number) =>
     fail(400, "BODY_TOO_LARGE", `Request body is larger than ${limitBytes} bytes`),
   malformedJson: (reason: string) => fail(400, "MALFORMED_JSON", `Request body is not valid JSON: ${reason}`),
   invalidBody: (problems: Problem[]) => fromProblems(400, "INVALID_REQUEST", problems),
-  missingContext: () =>
-    fail(400, "MISSING_CONTEXT", "Request body must name what the chat is about: /context (or the deprecated /orderId)"),
-  conflictingOrderId: (orderId: number, context: { type: string; id: number }) =>
-    fail(
-      400,
-      "CONFLICTING_ORDER_ID",
-      `/orderId ${orderId} and /context (${context.type} ${context.id}) name different things; send /context alone`,
-    ),
-
-  // 7. Domain
-  orderNotFound: (businessId: number, orderId: number) =>
-    fail(404, "ORDER_NOT_FOUND", `Order ${orderId} not found in business ${businessId} (/context/id)`),
-  returnNotFound: (businessId: number, returnId: number) =>
-    fail(404, "RETURN_NOT_FOUND", `Return ${returnId} not found in business ${businessId} (/context/id)`),
-  returnChatNotAllowed: (businessId: number, model: string) =>
-    fail(
-      400,
-      "RETURN_CHAT_NOT_ALLOWED",
-      `Chats about returns are not available for ${model} business ${businessId} (/context/type); only FBY, FBS and EXPRESS`,
-    ),
 
   // 9. Faults, and the mock's own trouble
-  injectedFault: (status: ErrorStatus, ruleId: number) =>
+  injectedFault: (status: number, ruleId: number) =>
     fail(status, FAULT_CODES[status] ?? "INJECTED_FAULT", `Injected fault #${ruleId}: the mock was told to answer ${status} (POST /__mock/faults)`),
   internal: (reason: string) => fail(500, "INTERNAL_ERROR", `Internal error of the mock: ${reason}`),
 } as const;
@@ -116,7 +98,11 @@ const FAULT_CODES: Partial<Record<number, string>> = {
   500: "INTERNAL_ERROR",
 };
 
-function fromProblems(status: ErrorStatus, code: string, problems: Problem[]): MockFailure {
+function enumerate(items: readonly string[], max = 8): string {
+  return items.length <= max ? items.join(", ") : `${items.slice(0, max).join(", ")} and ${items.length - max} more (see /docs)`;
+}
+
+function fromProblems(status: number, code: string, problems: Problem[]): MockFailure {
   const listed = problems.slice(0, MAX_LISTED_PROBLEMS).map((p) => ({ code, message: `${p.pointer || "request body"} ${p.message}` }));
   const [first, ...rest] = listed;
   return { status, errors: [first ?? { code, message: "is invalid" }, ...rest] };

@@ -1,9 +1,9 @@
 /**
- * Chooses the response a `Prefer` header forces: a pure function from the contract and the
+ * Chooses the response a `Prefer` header forces: a pure function from the operation and the
  * preference to a status, a body and headers, all taken from the contract's own examples so the
  * answer is valid by construction (the tests check it against the schemas anyway).
  */
-import type { Contract } from "./spec.js";
+import type { Operation } from "../contract/load-contract.js";
 import { failures, type MockFailure } from "./errors.js";
 import type { Preference } from "./prefer.js";
 
@@ -14,19 +14,19 @@ export interface ForcedResponse {
 }
 
 /** `undefined` when the request forces nothing; a failure when it forces something undeclared. */
-export function negotiateForced(contract: Contract, preference: Preference): ForcedResponse | MockFailure | undefined {
+export function negotiateForced(operation: Operation, preference: Preference): ForcedResponse | MockFailure | undefined {
   const { code, example } = preference;
   if (code === undefined && example === undefined) return undefined;
 
   let status: number | undefined;
   if (code !== undefined) {
     status = /^\d{3}$/.test(code) ? Number(code) : undefined;
-    if (status === undefined || !contract.responses.has(status)) return failures.undeclaredPreferCode(code, contract.statuses);
+    if (status === undefined || !operation.responses.has(status)) return failures.undeclaredPreferCode(code, operation.statuses);
   }
 
-  const candidates = status === undefined ? contract.statuses : [status];
+  const candidates = status === undefined ? operation.statuses : [status];
   for (const s of candidates) {
-    const declared = contract.responses.get(s);
+    const declared = operation.responses.get(s);
     if (!declared) continue;
     const name = example ?? declared.examples.keys().next().value;
     if (name === undefined || !declared.examples.has(name)) continue;
@@ -35,6 +35,6 @@ export function negotiateForced(contract: Contract, preference: Preference): For
     return { status: s, body: declared.examples.get(name), headers };
   }
 
-  const known = candidates.flatMap((s) => [...(contract.responses.get(s)?.examples.keys() ?? [])]);
+  const known = candidates.flatMap((s) => [...(operation.responses.get(s)?.examples.keys() ?? [])]);
   return failures.unknownPreferExample(example ?? "", status, known);
 }

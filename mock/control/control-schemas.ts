@@ -1,11 +1,12 @@
 /**
  * JSON Schemas of the control API's own inputs (`/__mock/*` bodies and the journal query), compiled
  * with ajv, and the wording of their problems. These describe the mock's test-harness interface,
- * not the API contract: nothing here comes from openapi.yaml except the list of fault statuses.
+ * not the API contract: from openapi.yaml come only the fault statuses, operation ids and context types.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { Ajv, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
-import type { ContextType, FaultRule } from "./faults.js";
+import { chatContextTypeValues } from "../../generated/schema.js";
+import type { ContextType, FaultRule, RateLimitKind } from "../state/faults.js";
 
 // ajv-formats is CommonJS with a `default` property; under NodeNext its default import is the module object's type.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
@@ -24,8 +25,9 @@ export interface ClockBody {
 export interface FaultBody {
   status: number;
   times?: number;
-  match?: { businessId?: number; contextType?: ContextType };
+  match?: { businessId?: number; operationId?: string; contextType?: ContextType };
   delayMs?: number;
+  kind?: RateLimitKind;
 }
 
 /** Query of `GET /__mock/requests`, after digits were turned into numbers. */
@@ -49,12 +51,12 @@ const safeId = { type: "integer", minimum: 1, maximum: Number.MAX_SAFE_INTEGER }
 /**
  * Compiles the control API's schemas; call once when the control API is created.
  *
- * @param faultStatuses the statuses a fault may answer with: the contract's declared error statuses.
+ * @param faults what a fault may name: the contract's declared error statuses and its operation ids.
  * @example
- * const validators = compileControlValidators([400, 401, 403, 404, 420, 500]);
- * validators.clock({ advanceMs: -1 }); // false; describeProblem(validators.clock.errors[0]) === "/advanceMs must be >= 0"
+ * const validators = compileControlValidators({ statuses: [400, 401, 403, 404, 420, 500], operationIds: ["createChat"] });
+ * validators.clock({ advanceMs: -1 }); // false; its first problem reads "/advanceMs must be >= 0"
  */
-export function compileControlValidators(faultStatuses: readonly number[]): ControlValidators {
+export function compileControlValidators(faults: { statuses: readonly number[]; operationIds: readonly string[] }): ControlValidators {
   // allErrors off: the first problem is the one reported, as for fixture files.
   // verbose on: errors carry their parent schema, so "not an allowed key" can list the allowed ones.
   const ajv = new Ajv({ strict: true, allowUnionTypes: true, verbose: true });
@@ -75,17 +77,19 @@ export function compileControlValidators(faultStatuses: readonly number[]): Cont
       required: ["status"],
       additionalProperties: false,
       properties: {
-        status: { enum: [...faultStatuses] },
+        status: { enum: [...faults.statuses] },
         times: { type: "integer", minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
         match: {
           type: "object",
           additionalProperties: false,
           properties: {
             businessId: safeId,
-            contextType: { enum: ["ORDER", "RETURN"] },
+            operationId: { enum: [...faults.operationIds] },
+            contextType: { enum: [...chatContextTypeValues] },
           },
         },
         delayMs: { type: "integer", minimum: 0, maximum: MAX_FAULT_DELAY_MS },
+        kind: { enum: ["hourly", "parallel"] satisfies RateLimitKind[] },
       },
     }),
     requestsQuery: ajv.compile({
@@ -102,7 +106,7 @@ export function compileControlValidators(faultStatuses: readonly number[]): Cont
 
 /** The `FaultRule` a valid fault body asks for (the registry takes the same fields). */
 export function toFaultRule(body: FaultBody): FaultRule {
-  return { status: body.status, times: body.times, match: body.match, delayMs: body.delayMs };
+  return { status: body.status, times: body.times, match: body.match, delayMs: body.delayMs, kind: body.kind };
 }
 
 /**
@@ -117,41 +121,3 @@ export function exactlyOneClockField(body: ClockBody): string | undefined {
     : "(root) must have only one of /advanceMs or /now, not both";
 }
 
-/** Escapes one JSON pointer reference token (RFC 6901). */
-function pointerToken(key: string): string {
-  return key.replace(/~/g, "~0").replace(/\//g, "~1");
-}
-
-const article = (word: string) => (/^[aeiou]/.test(word) ? "an" : "a");
-
-/**
- * Says what an ajv error means, starting with where: `/advanceMs must be >= 0`.
- *
- * @param name how to show a JSON pointer; default: the pointer itself, `(root)` for the whole value.
- */
-export function describeProblem(error: ErrorObject, name: (pointer: string) => string = (p) => p || "(root)"): string {
-  const params = error.params as Record<string, unknown>;
-  const at = name(error.instancePath);
-  switch (error.keyword) {
-    case "required":
-      return `${name(`${error.instancePath}/${pointerToken(String(params.missingProperty))}`)} is required`;
-    case "additionalProperties": {
-      const allowed = Object.keys((error.parentSchema?.properties as Record<string, unknown> | undefined) ?? {});
-      const key = name(`${error.instancePath}/${pointerToken(String(params.additionalProperty))}`);
-      return allowed.length === 0
-        ? `${key} is not allowed: this request takes no fields`
-        : `${key} is not allowed; allowed: ${allowed.join(", ")}`;
-    }
-    case "enum":
-      return `${at} must be one of ${(params.allowedValues as unknown[]).map((v) => String(v)).join(", ")}`;
-    case "type": {
-      const types = String(params.type).split(",");
-      return `${at} must be ${types.map((t) => `${article(t)} ${t}`).join(" or ")}`;
-    }
-    case "format":
-      return `${at} must be an RFC 3339 date-time with a zone, such as 2026-11-25T12:00:00Z (or epoch milliseconds)`;
-    default:
-      // ajv's own wording is already "must be >= 0" and the like.
-      return `${at} ${error.message ?? `fails ${error.keyword}`}`;
-  }
-}

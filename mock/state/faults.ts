@@ -1,14 +1,20 @@
 /**
  * Injected faults: rules set through the control API (`POST /__mock/faults`) that make the next
- * matching createChat requests answer with a chosen error status, optionally after a delay.
+ * matching API requests answer with a chosen error status, optionally after a delay.
  */
+import type { components } from "../../generated/schema.js";
 
 /** The kind of chat a request is about, as the request body's `context.type` says. */
-export type ContextType = "ORDER" | "RETURN";
+export type ContextType = components["schemas"]["ChatContextType"];
+
+/** Which 420 a fault of that status imitates: a spent hourly quota, or too many requests in flight. */
+export type RateLimitKind = "hourly" | "parallel";
 
 /** Which requests a fault applies to; an absent field matches any value. */
 export interface FaultMatch {
   businessId?: number;
+  /** The contract's operationId, e.g. `createChat`. */
+  operationId?: string;
   contextType?: ContextType;
 }
 
@@ -22,6 +28,8 @@ export interface FaultRule {
   match?: FaultMatch;
   /** Wait this long (ms, >= 0) before answering; default 0. */
   delayMs?: number;
+  /** For status 420: which limit it imitates; default `hourly`. Ignored for other statuses. */
+  kind?: RateLimitKind;
 }
 
 /** A fault in the registry. */
@@ -35,11 +43,14 @@ export interface ActiveFault {
   hits: number;
   match: FaultMatch;
   delayMs: number;
+  /** Set for status 420 only. */
+  kind?: RateLimitKind;
 }
 
 /** The request facts a fault is matched against. */
 export interface FaultRequest {
   businessId: number;
+  operationId: string;
   /** undefined when the request does not tell (say, its body could not be parsed). */
   contextType?: ContextType;
 }
@@ -75,7 +86,7 @@ export interface FaultRegistry {
  * @example
  * const faults = createFaultRegistry();
  * faults.add({ status: 500, times: 2, match: { businessId: 42 } });
- * faults.take({ businessId: 42, contextType: "ORDER" }); // { status: 500, remaining: 1, hits: 1, ... }
+ * faults.take({ businessId: 42, operationId: "createChat", contextType: "ORDER" }); // { status: 500, remaining: 1, hits: 1, ... }
  */
 export function createFaultRegistry(): FaultRegistry {
   let nextId = 1;
@@ -104,6 +115,7 @@ export function createFaultRegistry(): FaultRegistry {
         match: copyMatch(rule.match),
         delayMs,
       };
+      if (status === 420) fault.kind = rule.kind ?? "hourly";
       faults.push(fault);
       return copyFault(fault);
     },
@@ -129,6 +141,7 @@ export function createFaultRegistry(): FaultRegistry {
 
 function matches(match: FaultMatch, request: FaultRequest): boolean {
   if (match.businessId !== undefined && match.businessId !== request.businessId) return false;
+  if (match.operationId !== undefined && match.operationId !== request.operationId) return false;
   if (match.contextType !== undefined && match.contextType !== request.contextType) return false;
   return true;
 }
@@ -137,6 +150,7 @@ function matches(match: FaultMatch, request: FaultRequest): boolean {
 function copyMatch(match: FaultMatch | undefined): FaultMatch {
   const copy: FaultMatch = {};
   if (match?.businessId !== undefined) copy.businessId = match.businessId;
+  if (match?.operationId !== undefined) copy.operationId = match.operationId;
   if (match?.contextType !== undefined) copy.contextType = match.contextType;
   return copy;
 }

@@ -5,8 +5,9 @@
  */
 import { readFile } from "node:fs/promises";
 import { extname } from "node:path";
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { Ajv, type ValidateFunction } from "ajv";
 import { parseDocument } from "yaml";
+import { toProblems } from "../contract/schema-problems.js";
 
 /** Fulfilment model of a store; RETURN chats are not available to DBS stores. */
 export type StoreModel = "FBS" | "FBY" | "DBS" | "EXPRESS";
@@ -165,37 +166,7 @@ interface FixturesFile {
 // --fixtures starts without it); allErrors stays off so the first problem is the one reported.
 let compiledFileValidator: ValidateFunction<FixturesFile> | undefined;
 const fileValidator = (): ValidateFunction<FixturesFile> =>
-  (compiledFileValidator ??= new Ajv({ strict: true }).compile<FixturesFile>(fixturesJsonSchema));
-
-/** Escape one JSON pointer reference token (RFC 6901). */
-function pointerToken(key: string): string {
-  return key.replace(/~/g, "~0").replace(/\//g, "~1");
-}
-
-/** Turn an ajv error into [pointer, reason] in the words a fixture author needs. */
-function describeSchemaError(error: ErrorObject): [string, string] {
-  const at = error.instancePath;
-  const params = error.params as Record<string, unknown>;
-  switch (error.keyword) {
-    case "required":
-      return [`${at}/${pointerToken(String(params.missingProperty))}`, "is required"];
-    case "additionalProperties":
-      return [`${at}/${pointerToken(String(params.additionalProperty))}`, "is not an allowed key (check its spelling)"];
-    case "enum":
-      return [at, `must be one of ${(params.allowedValues as unknown[]).join(", ")}`];
-    case "minimum":
-    case "maximum":
-      return [at, `must be an integer from 1 to ${Number.MAX_SAFE_INTEGER}`];
-    case "minLength":
-      return [at, "must be a non-empty string"];
-    case "minItems":
-      return [at, `must have at least ${String(params.limit)} item${params.limit === 1 ? "" : "s"}`];
-    case "type":
-      return [at, `must be ${params.type === "object" || params.type === "array" || params.type === "integer" ? "an" : "a"} ${String(params.type)}`];
-    default:
-      return [at, error.message ?? `fails ${error.keyword}`];
-  }
-}
+  (compiledFileValidator ??= new Ajv({ strict: true, verbose: true }).compile<FixturesFile>(fixturesJsonSchema));
 
 /** Report the second occurrence of any repeated value in `values` (items at `${path}/i`). */
 function rejectRepeats<T>(values: readonly T[], path: string, what: string, source: string): void {
@@ -222,10 +193,9 @@ function rejectRepeats<T>(values: readonly T[], path: string, what: string, sour
 export function parseFixtures(data: unknown, source = "fixtures"): Fixtures {
   const validateFile = fileValidator();
   if (!validateFile(data)) {
-    const first = validateFile.errors?.[0];
+    const [first] = toProblems(validateFile.errors);
     if (first === undefined) throw new FixturesError(source, "is not valid fixture data");
-    const [pointer, reason] = describeSchemaError(first);
-    throw new FixturesError(source, reason, pointer);
+    throw new FixturesError(source, first.message, first.pointer);
   }
 
   const businesses: BusinessFixture[] = data.businesses.map((b) => ({
@@ -359,6 +329,8 @@ export interface FixtureIndex {
   /** The token with this value presented under this scheme, if any. */
   token(value: string, scheme: TokenScheme): TokenFixture | undefined;
   business(id: number): BusinessFixture | undefined;
+  /** Whether the token (one of this index's) lists the business. */
+  tokenMayAccess(token: TokenFixture, businessId: number): boolean;
   hasOrder(businessId: number, orderId: number): boolean;
   hasReturn(businessId: number, returnId: number): boolean;
 }
@@ -376,7 +348,12 @@ function tokenKey(value: string, scheme: TokenScheme): string {
  */
 export function indexFixtures(fixtures: Fixtures): FixtureIndex {
   const tokens = new Map<string, TokenFixture>();
-  for (const t of fixtures.tokens) tokens.set(tokenKey(t.token, t.scheme), t);
+  // A set per token: a token may list very many businesses, and every request asks.
+  const access = new Map<TokenFixture, Set<number>>();
+  for (const t of fixtures.tokens) {
+    tokens.set(tokenKey(t.token, t.scheme), t);
+    access.set(t, new Set(t.businesses));
+  }
   const businesses = new Map<number, { fixture: BusinessFixture; orders: Set<number>; returns: Set<number> }>();
   for (const b of fixtures.businesses) {
     businesses.set(b.id, { fixture: b, orders: new Set(b.orders), returns: new Set(b.returns) });
@@ -385,6 +362,7 @@ export function indexFixtures(fixtures: Fixtures): FixtureIndex {
     fixtures,
     token: (value, scheme) => tokens.get(tokenKey(value, scheme)),
     business: (id) => businesses.get(id)?.fixture,
+    tokenMayAccess: (token, businessId) => access.get(token)?.has(businessId) ?? false,
     hasOrder: (businessId, orderId) => businesses.get(businessId)?.orders.has(orderId) ?? false,
     hasReturn: (businessId, returnId) => businesses.get(businessId)?.returns.has(returnId) ?? false,
   };

@@ -3,9 +3,13 @@
  * `Authorization`; the deprecated OAuth token comes as `Bearer <token>` or the vendor's older
  * `OAuth oauth_token=<token>, oauth_client_id=<id>` form.
  */
+import type { FixtureIndex, TokenFixture } from "../state/fixtures.js";
 import { failures, type MockFailure } from "./errors.js";
-import type { FixtureIndex, TokenFixture } from "./fixtures.js";
-import type { HeaderReader } from "./raw-headers.js";
+
+/** Reads a request header by its lower-case name, as Fetch's `Headers.get` does. */
+export interface HeaderReader {
+  get(name: string): string | null | undefined;
+}
 
 export type Authentication = { ok: true; token: TokenFixture } | { ok: false; failure: MockFailure };
 
