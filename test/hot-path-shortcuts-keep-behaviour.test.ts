@@ -81,12 +81,6 @@ describe("the mock's answers built without Hono's Headers", () => {
 });
 
 describe("logging", () => {
-  it("marks only the silent logger as silent, so the mock skips building records for it alone", () => {
-    expect(createLogger("silent").silent).toBe(true);
-    expect(createLogger("json", () => {}).silent).toBeUndefined();
-    expect(createLogger("pretty", () => {}).silent).toBeUndefined();
-  });
-
   it("still gives a json logger one record per request", async () => {
     const lines: string[] = [];
     const mock = createMockApp({ state: createMockState({ clock: createManualClock(T0) }), logger: createLogger("json", (l) => lines.push(l)) });

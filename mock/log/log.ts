@@ -25,46 +25,9 @@ export interface RequestLogRecord {
   errorCode?: string;
 }
 
-/** Where the mock reports what it does. */
+/** Where the mock reports the requests it answers. */
 export interface Logger {
   request(record: RequestLogRecord): void;
-  info(message: string): void;
-  /** True when the logger writes nothing, so callers may skip building records for it. Default false. */
-  readonly silent?: boolean;
-}
-
-/** Options of `createLogger`. */
-export interface LoggerOptions {
-  /** Clock for the `time` of `info` lines (json format); default `Date.now`. */
-  now?: () => number;
-}
-
-/**
- * Build a log record from a request and its outcome. Takes only the method and the URL's
- * path: headers (`Api-Key`, `Authorization`) and the query string never enter the record.
- *
- * @example requestLogRecord({ request, status: 200, startedAtMs, endedAtMs, counted: true, businessId: 1001 })
- */
-export function requestLogRecord(input: {
-  request: Request;
-  status: number;
-  startedAtMs: number;
-  endedAtMs: number;
-  counted: boolean;
-  businessId?: number;
-  errorCode?: string;
-}): RequestLogRecord {
-  const record: RequestLogRecord = {
-    time: new Date(input.startedAtMs).toISOString(),
-    method: input.request.method,
-    path: new URL(input.request.url).pathname,
-    status: input.status,
-    durationMs: Math.max(0, input.endedAtMs - input.startedAtMs),
-    counted: input.counted,
-  };
-  if (input.businessId !== undefined) record.businessId = input.businessId;
-  if (input.errorCode !== undefined) record.errorCode = input.errorCode;
-  return record;
 }
 
 // A query string may carry secrets (`?access_token=`), so it is dropped even if a caller passes one.
@@ -113,30 +76,20 @@ function writeStdout(line: string): void {
 /**
  * Create a logger. `pretty`: one line per request, e.g.
  * `2026-11-25T12:00:00.000Z 200 POST /v2/businesses/1001/chats/new business=1001 12ms`
- * (then `error=<code>` and `not-counted` when they apply); info messages as they are.
- * `json`: one JSON object per line (requests: the record's fields; info: `{time, message}`).
- * `silent`: nothing at all.
+ * (then `error=<code>` and `not-counted` when they apply). `json`: one JSON object per line with
+ * the record's fields. `silent`: nothing at all.
  *
  * @param write receives each line without a trailing newline; default: a line on process.stdout.
- * @param options.now clock for info lines in json; default `Date.now`.
  * @example const log = createLogger("json", (line) => lines.push(line));
  */
-export function createLogger(format: LogFormat, write: (line: string) => void = writeStdout, options: LoggerOptions = {}): Logger {
-  const now = options.now ?? Date.now;
+export function createLogger(format: LogFormat, write: (line: string) => void = writeStdout): Logger {
   switch (format) {
     case "silent":
-      return { request() {}, info() {}, silent: true };
+      return { request() {} };
     case "json":
-      return {
-        request: (record) => write(formatJson(record)),
-        info: (message) => write(JSON.stringify({ time: new Date(now()).toISOString(), message })),
-      };
+      return { request: (record) => write(formatJson(record)) };
     case "pretty":
-      return {
-        request: (record) => write(formatPretty(record)),
-        // A multi-line message (a start-up banner) stays multi-line, one write per line.
-        info: (message) => message.split(/\r?\n/).forEach((line) => write(printable(line))),
-      };
+      return { request: (record) => write(formatPretty(record)) };
     default: {
       const unknown: never = format;
       throw new RangeError(`log format must be one of ${LOG_FORMATS.join(", ")}, got ${String(unknown)}`);
