@@ -9,11 +9,11 @@ import type {
   ActiveFault,
   ClockMove,
   FaultRule,
-  Fixtures,
   JournalEntry,
   JournalFilter,
   MockStateSnapshot,
 } from "./control-types.js";
+import type { FixturesInput } from "./fixtures-input.js";
 
 /** Steers a running mock between API calls. Every method rejects with {@link MockControlError} when the mock refuses. */
 export interface MockControl {
@@ -33,8 +33,8 @@ export interface MockControl {
   clearFaults(): Promise<number>;
   /** The clock, quota settings, each business's quota window, in-flight count and chats, and the faults. */
   state(): Promise<MockStateSnapshot>;
-  /** Replaces tokens and businesses (the `--fixtures` shape); chats and quota start over. */
-  setFixtures(fixtures: Fixtures): Promise<{ businesses: number; tokens: number }>;
+  /** Replaces tokens and businesses (the `--fixtures` shape, checked like a file); chats and quota start over. */
+  setFixtures(fixtures: FixturesInput): Promise<{ businesses: number; tokens: number }>;
 }
 
 /** Options of {@link createMockControl}. */

@@ -5,7 +5,9 @@
 export { startMock } from "./start-mock.js";
 export type { StartedMock, StartMockOptions } from "./start-mock.js";
 export { createMockFetch, MOCK_FETCH_BASE_URL } from "./mock-fetch.js";
-export type { MockFetch } from "./mock-fetch.js";
+export type { MockFetch, MockFetchOptions } from "./mock-fetch.js";
+export type { FixturesInput } from "./fixtures-input.js";
+export { FixturesError } from "../mock/index.js";
 export { createMockControl, MockControlError } from "./control-client.js";
 export type { MockControl, MockControlOptions } from "./control-client.js";
 export type {
