@@ -8,15 +8,18 @@ export { createMockFetch, MOCK_FETCH_BASE_URL } from "./mock-fetch.js";
 export type { MockFetch, MockFetchOptions } from "./mock-fetch.js";
 export type { FixturesInput } from "./fixtures-input.js";
 export { FixturesError } from "../mock/index.js";
-export { createMockControl, MockControlError } from "./control-client.js";
+export { createMockControl, MockControlError, MockUnreachableError } from "./control-client.js";
 export type { MockControl, MockControlOptions } from "./control-client.js";
 export type {
   ActiveFault,
   BusinessSnapshot,
   ClockMove,
+  FaultKind,
   FaultMatch,
   FaultRule,
+  FaultStatus,
   Fixtures,
+  IsoInstant,
   JournalEntry,
   JournalFilter,
   MockStateSnapshot,
