@@ -42,7 +42,7 @@ describe("opening chats under the createChat quota", () => {
     const state = await mock.control.state();
     const business = state.businesses.find((b) => b.businessId === 1001);
     expect(business?.quota.remaining).toBe(0);
-    expect(run.retryAt?.toUTCString()).toBe(business?.quota.until);
+    expect(run.retryAt?.toISOString()).toBe(business?.quota.until);
     // Every call reached the API and was counted, the refused one included.
     expect((await mock.control.requests({ businessId: 1001 })).map((r) => r.status)).toEqual([200, 200, 200, 420]);
   });
