@@ -17,7 +17,7 @@ export type FetchLike = (request: Request) => Promise<Response>;
 export interface MarketClientBaseOptions {
   /** Root URL of the API, e.g. `https://api.partner.market.yandex.ru` or the local mock. Required. */
   baseUrl: string;
-  /** The fetch to send requests with. Default: `globalThis.fetch`. */
+  /** The fetch to send requests with. Default: `globalThis.fetch`, as it is at each call. */
   fetch?: FetchLike;
   /** Extra headers sent with every request. Default: none. May not set `Api-Key` or `Authorization`. */
   headers?: HeadersInit;
@@ -93,7 +93,9 @@ export function createMarketClient(options: MarketClientOptions): MarketClient {
   return createClient<paths>({
     baseUrl,
     headers,
-    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+    // Looked up on each call, not when the client is made: a fetch patched later (MSW's
+    // `server.listen()`, a test's stub) then reaches a client made at import time too.
+    fetch: options.fetch ?? ((request: Request) => globalThis.fetch(request)),
   });
 }
 

@@ -5,7 +5,7 @@
 import type { components } from "../generated/schema.js";
 
 /**
- * Which limit a 420 is about.
+ * Which limit a 420 is about, as its `X-RateLimit-Resource-Remaining` header says (0: hourly).
  * - `hourly`: the request quota of the window (1,000 per hour per business on the real service);
  *   it frees at `until`, the window's end.
  * - `parallel`: too many requests of the business in flight at once (4 on the real service); it
@@ -18,7 +18,10 @@ export interface RateLimitErrorDetails {
   kind: RateLimitKind;
   /** Earliest time a new request may succeed. */
   until: Date;
-  /** The limit that was hit: requests per window (`hourly`) or in flight (`parallel`); undefined when the answer did not say. */
+  /**
+   * Requests per window (`X-RateLimit-Resource-Limit`) for `hourly`, when the answer said; always
+   * undefined for `parallel`, whose limit the API states only in the message's prose.
+   */
   limit: number | undefined;
   /** Requests left in the window when known (`X-RateLimit-Resource-Remaining`). */
   remaining: number | undefined;

@@ -4,7 +4,7 @@
  * refused before they are sent, until the window ends.
  */
 import type { Middleware, MiddlewareCallbackParams } from "openapi-fetch";
-import { parseRateLimit } from "./rate-limit.js";
+import { parseRateLimit, type RateLimitState } from "./rate-limit.js";
 import { RateLimitError, type RateLimitKind } from "./rate-limit-error.js";
 import type { components } from "../generated/schema.js";
 
@@ -35,9 +35,6 @@ export interface RateLimitGuardOptions {
   fallbackWindowMs?: number;
 }
 
-// The service's 420 messages (see the contract's 420 examples): which limit was hit, and its size.
-const PARALLEL_MESSAGE = /\b(\d+) parallel requests?\b/i;
-const QUOTA_MESSAGE = /\b(\d+) requests? per\b/i;
 const BUSINESS_IN_PATH = /\/businesses\/(\d+)(?:\/|$)/;
 
 const systemClock: GuardClock = { now: () => Date.now() };
@@ -46,10 +43,12 @@ const systemClock: GuardClock = { now: () => Date.now() };
  * Creates the rate-limit guard. Register it before (outside) a retry middleware, so it sees the
  * answer the retry ends with: `client.use(createRateLimitGuard(), createRetry())`.
  *
- * The kind of a 420 comes from its message (`Hit rate limit of 4 parallel requests ...` is
- * `parallel`, `... 1000 requests per 1h ...` is `hourly`); a message that names neither counts as
- * `hourly` when `Remaining` is 0 or absent, else as `parallel` (the quota still had room).
- * `until` of an hourly 420 is its `X-RateLimit-Resource-Until`.
+ * The kind of a 420 comes from its rate-limit headers, never from its message: the API answers
+ * both limits with the same code, `LIMIT_EXCEEDED`, and only `X-RateLimit-Resource-Remaining`
+ * tells them apart. `Remaining: 0` means the window's quota is spent, so no request can succeed
+ * before `X-RateLimit-Resource-Until`: `hourly`, until then. `Remaining` above 0 means the window
+ * still had room, so the limit hit was the in-flight one: `parallel`, for `parallelPauseMs`. A 420
+ * without readable headers (the contract requires them) counts as `hourly`, for `fallbackWindowMs`.
  *
  * @param options.refuseLocally default true: refuse before sending while the quota is spent.
  * @param options.clock default the system clock.
@@ -104,26 +103,20 @@ export function createRateLimitGuard(options: RateLimitGuardOptions = {}): Middl
 
       // The body is read here: the call rejects, so nothing downstream reads it.
       const errors = apiErrorsOf(await response.text().catch(() => ""));
-      const message = errors.map((e) => e.message ?? "").join(" ");
-      const parallel = PARALLEL_MESSAGE.exec(message);
-      const quota = QUOTA_MESSAGE.exec(message);
-      const kind: RateLimitKind = parallel
-        ? "parallel"
-        : quota || state === undefined || state.remaining === 0
-          ? "hourly"
-          : "parallel";
+      const kind = kindOf(state);
       const now = clock.now();
       let until: number;
       if (kind === "parallel") {
         until = now + parallelPauseMs;
       } else {
         until = state?.until.getTime() ?? now + fallbackWindowMs;
-        if (refuseLocally) spent.set(key, { until, limit: state?.limit ?? numberIn(quota) });
+        if (refuseLocally) spent.set(key, { until, limit: state?.limit });
       }
       throw new RateLimitError({
         kind,
         until: new Date(until),
-        limit: kind === "parallel" ? numberIn(parallel) : (state?.limit ?? numberIn(quota)),
+        // The in-flight limit is said only in the message's prose; the Limit header is the quota's.
+        limit: kind === "parallel" ? undefined : state?.limit,
         remaining: state?.remaining,
         businessId,
         local: false,
@@ -148,9 +141,9 @@ function businessIdOf(params: MiddlewareCallbackParams["params"], url: string): 
   return fromUrl === undefined ? undefined : Number(fromUrl);
 }
 
-function numberIn(match: RegExpExecArray | null): number | undefined {
-  const digits = match?.[1];
-  return digits === undefined ? undefined : Number(digits);
+/** Which limit a 420 is about, from its rate-limit headers (see {@link createRateLimitGuard}). */
+function kindOf(state: RateLimitState | undefined): RateLimitKind {
+  return state !== undefined && state.remaining > 0 ? "parallel" : "hourly";
 }
 
 function apiErrorsOf(text: string): components["schemas"]["ApiError"][] {

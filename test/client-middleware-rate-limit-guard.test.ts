@@ -106,7 +106,8 @@ describe("createRateLimitGuard", () => {
     const first = createChat(client, 1001, ORDER);
     await heldOne();
     const error = await rejection(createChat(client, 1001, ORDER));
-    expect(error).toMatchObject({ kind: "parallel", limit: 1, businessId: 1001, local: false, until: new Date(T0 + 250) });
+    // The window had room (Remaining > 0), so the limit hit is the in-flight one; its size is in prose only.
+    expect(error).toMatchObject({ kind: "parallel", limit: undefined, businessId: 1001, local: false, until: new Date(T0 + 250) });
     expect(error.remaining).toBeGreaterThan(0);
     held.releaseAll();
     expect((await first).ok).toBe(true);
@@ -117,50 +118,69 @@ describe("createRateLimitGuard", () => {
     expect((await third).ok).toBe(true);
   });
 
-  it("reads the kind from the contract's forced 420 examples", async () => {
-    const { client } = setup({}, { refuseLocally: false });
-    const quotaExample = await rejection(
-      client.POST("/v2/businesses/{businessId}/chats/new", {
-        params: { path: { businessId: 1001 } },
-        body: ORDER,
-        headers: { Prefer: "code=420" },
-      }),
-    );
-    expect(quotaExample).toMatchObject({ kind: "hourly", limit: 1000 });
-    const parallelExample = await rejection(
-      client.POST("/v2/businesses/{businessId}/chats/new", {
-        params: { path: { businessId: 1001 } },
-        body: ORDER,
-        headers: { Prefer: "example=parallelLimit" },
-      }),
-    );
-    expect(parallelExample).toMatchObject({ kind: "parallel", limit: 4 });
+  /** A client whose every answer is this 420, as the API would send it. */
+  function answering420(message: string, rateLimit: { remaining: string } | undefined) {
+    const headers: Record<string, string> = { "Content-Type": "application/json" };
+    if (rateLimit !== undefined) {
+      headers["X-RateLimit-Resource-Limit"] = "1000";
+      headers["X-RateLimit-Resource-Remaining"] = rateLimit.remaining;
+      headers["X-RateLimit-Resource-Until"] = "Wed, 25 Nov 2026 13:00:00 GMT";
+    }
+    let sent = 0;
+    const client = createMarketClient({
+      baseUrl: "http://api.test",
+      apiKey: "k",
+      fetch: async () => {
+        sent += 1;
+        return new Response(JSON.stringify({ status: "ERROR", errors: [{ code: "LIMIT_EXCEEDED", message }] }), { status: 420, headers });
+      },
+    });
+    client.use(createRateLimitGuard({ clock: { now: () => T0 }, parallelPauseMs: 250, fallbackWindowMs: 60_000 }));
+    return { client, sent: () => sent };
+  }
+
+  it("reads the kind from the headers, whatever the message says", async () => {
+    const cases = [
+      // The two answers of the API, and the same with each other's message: the words never decide.
+      { message: "Hit rate limit of 1000 requests per 1h for businessId 1001", remaining: "0", kind: "hourly" },
+      { message: "Hit rate limit of 4 parallel requests for businessId 1001", remaining: "996", kind: "parallel" },
+      { message: "Hit rate limit of 4 parallel requests for businessId 1001", remaining: "0", kind: "hourly" },
+      { message: "Hit rate limit of 1000 requests per 1h for businessId 1001", remaining: "7", kind: "parallel" },
+      { message: "", remaining: "0", kind: "hourly" },
+    ] as const;
+    for (const { message, remaining, kind } of cases) {
+      const error = await rejection(createChat(answering420(message, { remaining }).client, 1001, ORDER));
+      expect([error.kind, error.remaining], `${message} / Remaining ${remaining}`).toEqual([kind, Number(remaining)]);
+      if (kind === "hourly") expect([error.until, error.limit]).toEqual([new Date(T0 + HOUR), 1000]);
+      else expect([error.until, error.limit]).toEqual([new Date(T0 + 250), undefined]);
+    }
   });
 
-  it("falls back on the headers when the message names no limit", async () => {
-    const answers = [
-      { remaining: "7", kind: "parallel" },
-      { remaining: "0", kind: "hourly" },
-    ];
-    for (const { remaining, kind } of answers) {
-      const client = createMarketClient({
-        baseUrl: "http://api.test",
-        apiKey: "k",
-        fetch: async () =>
-          new Response(JSON.stringify({ status: "ERROR", errors: [{ code: "LIMIT_EXCEEDED" }] }), {
-            status: 420,
-            headers: {
-              "Content-Type": "application/json",
-              "X-RateLimit-Resource-Limit": "1000",
-              "X-RateLimit-Resource-Remaining": remaining,
-              "X-RateLimit-Resource-Until": "Wed, 25 Nov 2026 13:00:00 GMT",
-            },
-          }),
-      });
-      client.use(createRateLimitGuard({ clock: { now: () => T0 } }));
-      const error = await rejection(createChat(client, 1001, ORDER));
-      expect(error.kind).toBe(kind);
-      if (kind === "hourly") expect(error.until).toEqual(new Date(T0 + HOUR));
+  it("after an hourly 420 refuses locally until Until; after a parallel one sends the next call", async () => {
+    const hourly = answering420("", { remaining: "0" });
+    await rejection(createChat(hourly.client, 1001, ORDER));
+    expect((await rejection(createChat(hourly.client, 1001, ORDER))).local).toBe(true);
+    expect(hourly.sent()).toBe(1);
+
+    const parallel = answering420("", { remaining: "5" });
+    await rejection(createChat(parallel.client, 1001, ORDER));
+    expect((await rejection(createChat(parallel.client, 1001, ORDER))).local).toBe(false);
+    expect(parallel.sent()).toBe(2);
+  });
+
+  it("takes a 420 without readable rate-limit headers as hourly, for fallbackWindowMs", async () => {
+    const error = await rejection(createChat(answering420("Hit rate limit of 4 parallel requests", undefined).client, 1001, ORDER));
+    expect(error).toMatchObject({ kind: "hourly", until: new Date(T0 + 60_000), limit: undefined, remaining: undefined });
+  });
+
+  it("reads a forced 420 (Prefer) by the contract's example headers, not its example's words", async () => {
+    const { client } = setup({}, { refuseLocally: false });
+    for (const prefer of ["code=420", "example=quotaExceeded", "example=parallelLimit"]) {
+      // The contract's example headers say Remaining 997 for either example: room in the window.
+      const forced = await rejection(
+        client.POST("/v2/businesses/{businessId}/chats/new", { params: { path: { businessId: 1001 } }, body: ORDER, headers: { Prefer: prefer } }),
+      );
+      expect([forced.kind, forced.remaining], prefer).toEqual(["parallel", 997]);
     }
   });
 

@@ -1,5 +1,5 @@
 /**
- * The README's code is run as written. Every fenced block is one of:
+ * The code of the README and of every page in docs/ is run as written. Every fenced block is one of:
  *
  * - marked `<!-- readme-test: shell -->`: run line by line with bash against a fresh mock on a free
  *   port (`http://127.0.0.1:4010` in the text is replaced by its URL); a `# …` line under a command
@@ -27,6 +27,14 @@ import { exitWithin, killAllChildren, startCli } from "./support/cli-child.js";
 
 const root = resolve(import.meta.dirname, "..");
 const readme = readFileSync(join(root, "README.md"), "utf8");
+/** README.md and docs/*.md, by path relative to the repository. */
+const documents: Array<{ path: string; text: string }> = [
+  { path: "README.md", text: readme },
+  ...readdirSync(join(root, "docs"))
+    .filter((name) => name.endsWith(".md"))
+    .sort()
+    .map((name) => ({ path: `docs/${name}`, text: readFileSync(join(root, "docs", name), "utf8") })),
+];
 const run = promisify(execFile);
 
 /** The URL the README's examples use: the CLI's default. The tests put a mock on a free port there. */
@@ -36,6 +44,8 @@ type Kind = "shell" | "typescript" | "cli";
 const KINDS: readonly string[] = ["shell", "typescript", "cli"];
 
 interface Fence {
+  /** The document it is in, e.g. `README.md`, `docs/testing.md`. */
+  file: string;
   /** 1-based line of the opening fence. */
   line: number;
   /** The info string, e.g. `sh`, `ts`, `yaml`. */
@@ -46,7 +56,7 @@ interface Fence {
 }
 
 /** Every fenced code block of a Markdown text (``` or ~~~ fences, closed by the same kind). */
-function fences(markdown: string): Fence[] {
+function fences(file: string, markdown: string): Fence[] {
   const lines = markdown.split("\n");
   const found: Fence[] = [];
   for (let i = 0; i < lines.length; i++) {
@@ -63,12 +73,12 @@ function fences(markdown: string): Fence[] {
     let before = start - 1;
     while (before >= 0 && (lines[before] as string).trim() === "") before--;
     const marker = /^<!-- readme-test: (\S+) -->$/.exec((lines[before] ?? "").trim())?.[1];
-    found.push({ line: start + 1, info: (open[2] as string).trim(), body: body.join("\n"), marker });
+    found.push({ file, line: start + 1, info: (open[2] as string).trim(), body: body.join("\n"), marker });
   }
   return found;
 }
 
-const allFences = fences(readme);
+const allFences = documents.flatMap((doc) => fences(doc.path, doc.text));
 const blocks = (kind: Kind) => allFences.filter((f) => f.marker === kind);
 
 /**
@@ -128,6 +138,8 @@ const PACKAGE_ENTRY_POINTS: Readonly<Record<string, string>> = {
   "market-createchat-mock/client": "./client/index.js",
   "market-createchat-mock/mock": "./mock/index.js",
   "market-createchat-mock/testing": "./testing/index.js",
+  "market-createchat-mock/msw": "./testing/msw.js",
+  "market-createchat-mock/vitest": "./testing/vitest.js",
 };
 
 function toSourceImports(code: string): string {
@@ -184,26 +196,28 @@ function onFreePort(args: string[]): string[] {
 
 const withoutPort = (line: string) => line.replace(/(http:\/\/127\.0\.0\.1):\d+/g, "$1:<port>");
 
-describe("the README's code blocks", () => {
-  it("has blocks of every runnable kind", () => {
+describe("the code blocks of the README and docs/", () => {
+  it("has blocks of every runnable kind, and docs/ pages with runnable blocks", () => {
     expect(blocks("shell").length).toBeGreaterThanOrEqual(2);
     expect(blocks("typescript").length).toBeGreaterThanOrEqual(2);
     expect(blocks("cli").length).toBeGreaterThanOrEqual(1);
+    expect(documents.map((doc) => doc.path)).toContain("docs/testing.md");
+    expect(blocks("typescript").filter((f) => f.file === "docs/testing.md").length).toBeGreaterThanOrEqual(3);
   });
 
   it("are each run by a test: marked to run here, copied from examples/, or allowlisted with a reason", () => {
     const files = exampleFiles();
     const unknownMarkers = allFences.filter((f) => f.marker !== undefined && !KINDS.includes(f.marker));
-    expect(unknownMarkers.map((f) => `line ${f.line}: readme-test: ${f.marker}`)).toEqual([]);
+    expect(unknownMarkers.map((f) => `${f.file}:${f.line}: readme-test: ${f.marker}`)).toEqual([]);
     const allowed = new Set(NOT_RUN_HERE.map((entry) => entry.block));
     const orphans = allFences
       .filter((f) => f.marker === undefined)
       .filter((f) => !allowed.has(f.body.trim()) && exampleHolding(f.body, files) === undefined)
-      .map((f) => `line ${f.line}: ${f.body.trim().split("\n")[0]}`);
+      .map((f) => `${f.file}:${f.line}: ${f.body.trim().split("\n")[0]}`);
     expect(orphans, "blocks neither marked <!-- readme-test: … -->, nor lines of a file in examples/, nor allowlisted").toEqual([]);
   });
 
-  it("allowlists only blocks the README still has", () => {
+  it("allowlists only blocks the README and docs/ still have", () => {
     const bodies = new Set(allFences.filter((f) => f.marker === undefined).map((f) => f.body.trim()));
     expect(NOT_RUN_HERE.filter((entry) => !bodies.has(entry.block)).map((entry) => entry.block.split("\n")[0])).toEqual([]);
   });
@@ -211,8 +225,8 @@ describe("the README's code blocks", () => {
   it("lists every option of the CLI's --help in the first column of a table", () => {
     const options = [...USAGE.matchAll(/^ {2}(?:-\w, )?(--[\w-]+)/gm)].map((m) => m[1] as string);
     expect(options.length).toBeGreaterThanOrEqual(15);
-    const firstCells = readme
-      .split("\n")
+    const firstCells = documents
+      .flatMap((doc) => doc.text.split("\n"))
       .filter((line) => line.startsWith("|"))
       .map((row) => row.split("|")[1] ?? "");
     const missing = options.filter((option) => !firstCells.some((cell) => new RegExp(`\`${option}[\` ]`).test(cell)));
@@ -220,7 +234,7 @@ describe("the README's code blocks", () => {
   });
 });
 
-describe("the README's examples run as written", () => {
+describe("the examples of the README and docs/ run as written", () => {
   let mock: RunningMock | undefined;
   afterEach(async () => {
     await mock?.close();
@@ -228,7 +242,7 @@ describe("the README's examples run as written", () => {
   });
   afterAll(() => killAllChildren());
 
-  it.each(blocks("shell").map((f) => [f.line, f.body] as const))("shell block at line %i", async (_line, block) => {
+  it.each(blocks("shell").map((f) => [f.file, f.line, f.body] as const))("%s: shell block at line %i", async (_file, _line, block) => {
     mock = await startMockServer({ port: 0 });
     const steps = shellSteps(block);
     expect(steps.length).toBeGreaterThan(0);
@@ -239,9 +253,9 @@ describe("the README's examples run as written", () => {
     }
   });
 
-  it.each(blocks("typescript").map((f) => [f.line, f.body] as const))("typescript block at line %i", async (line, block) => {
+  it.each(blocks("typescript").map((f) => [f.file, f.line, f.body] as const))("%s: typescript block at line %i", async (doc, line, block) => {
     mock = await startMockServer({ port: 0 });
-    const file = join(root, `.readme-example-${line}-${process.pid}.tmp.ts`);
+    const file = join(root, `.readme-example-${doc.replace(/\W+/g, "-")}-${line}-${process.pid}.tmp.ts`);
     await writeFile(file, toSourceImports(block).replaceAll(README_URL, mock.url));
     try {
       await import(file);
@@ -250,7 +264,7 @@ describe("the README's examples run as written", () => {
     }
   });
 
-  it.each(blocks("cli").map((f) => [f.line, f.body] as const))("cli block at line %i", async (_line, block) => {
+  it.each(blocks("cli").map((f) => [f.file, f.line, f.body] as const))("%s: cli block at line %i", async (_file, _line, block) => {
     const steps = shellSteps(block);
     expect(steps.length).toBeGreaterThan(0);
     for (const step of steps) {

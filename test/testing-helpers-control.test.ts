@@ -6,7 +6,16 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createChat, createMarketClient, type MarketClient } from "../client/index.js";
 import { createManualClock } from "../mock/state/clock.js";
 import type { MockOptions } from "../mock/app.js";
-import { createMockFetch, MockControlError, startMock, type MockControl, type MockStateSnapshot } from "../testing/index.js";
+import {
+  createMockControl,
+  createMockFetch,
+  MockControlError,
+  MockUnreachableError,
+  startMock,
+  type MockControl,
+  type MockStateSnapshot,
+} from "../testing/index.js";
+import { freePort } from "./support/free-port.js";
 
 const T0 = Date.parse("2026-11-25T12:00:00Z");
 const HOUR = 3_600_000;
@@ -81,19 +90,21 @@ describe.each(transports)("control through %s", (_name, start) => {
     expect(refused.status).toBe(420);
 
     const spent = (await control.state()).businesses.find((b) => b.businessId === 1001);
-    expect(spent?.quota).toMatchObject({ used: 3, remaining: 0, until: "2026-11-25T13:00:00.000Z" }) // the refused one counts too;
+    // The refused one counts too; the window's end is ISO 8601, like every instant of the control client.
+    expect(spent?.quota).toMatchObject({ used: 3, remaining: 0, until: "2026-11-25T13:00:00.000Z", windowStart: "2026-11-25T12:00:00.000Z" });
 
     const moved = await control.advanceTime("1h");
-    expect(moved).toEqual({ now: new Date(T0 + HOUR), clockOffsetMs: HOUR });
+    expect(moved).toEqual({ now: "2026-11-25T13:00:00.000Z", clockOffsetMs: HOUR });
     const again = await createChat(client, 1001, ORDER);
     expect(again.ok && again.rateLimit.remaining).toBe(1);
   });
 
   it("setTime jumps the clock to an instant, also backwards", async () => {
     const { control } = await open();
-    expect((await control.setTime(new Date(T0 + 5000))).now).toEqual(new Date(T0 + 5000));
-    expect((await control.setTime("2026-11-25T11:00:00Z")).clockOffsetMs).toBe(-HOUR);
+    expect((await control.setTime(new Date(T0 + 5000))).now).toBe("2026-11-25T12:00:05.000Z");
+    expect(await control.setTime("2026-11-25T11:00:00Z")).toEqual({ now: "2026-11-25T11:00:00.000Z", clockOffsetMs: -HOUR });
     expect((await control.state()).now).toBe("2026-11-25T11:00:00.000Z");
+    expect((await control.setTime(T0)).now).toBe("2026-11-25T12:00:00.000Z"); // epoch ms too
   });
 
   it("fault(rule) makes the next matching call fail, and clearFaults removes the rest", async () => {
@@ -140,6 +151,35 @@ describe.each(transports)("control through %s", (_name, start) => {
     await expect(control.advanceTime("an hour")).rejects.toThrow(RangeError);
   });
 
+  it("gives every instant as ISO 8601 in UTC with milliseconds: clock moves, state, journal", async () => {
+    const { client, control } = await open();
+    await createChat(client, 1001, ORDER);
+    const iso = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+    const state = await control.state();
+    const business = state.businesses.find((b) => b.businessId === 1001);
+    const instants = [
+      (await control.advanceTime(1)).now,
+      state.now,
+      business?.quota.until,
+      business?.quota.windowStart,
+      business?.chats[0]?.createdAt,
+      (await control.requests())[0]?.time,
+    ];
+    expect(instants.filter((text) => !iso.test(String(text)))).toEqual([]);
+  });
+
+  it("reports a refused setFixtures with the route said once", async () => {
+    const { control } = await open();
+    const refusal = await control
+      .setFixtures({ tokens: [{ token: "t", scopes: ["communication"], businesses: [9] }], businesses: [{ id: 7, model: "FBS" }] })
+      .catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(MockControlError);
+    expect((refusal as MockControlError).message).toBe(
+      "PUT /__mock/fixtures: HTTP 400 INVALID_CONTROL_REQUEST: /tokens/0/businesses/0 names business 9, which is not in /businesses",
+    );
+    expect((refusal as MockControlError).detail).toBe("/tokens/0/businesses/0 names business 9, which is not in /businesses");
+  });
+
   it("state() has exactly the fields MockStateSnapshot declares", async () => {
     const { client, control } = await open();
     await createChat(client, 1001, ORDER);
@@ -177,6 +217,30 @@ describe("startMock", () => {
     } finally {
       await mock.stop();
     }
+  });
+});
+
+describe("createMockControl without a mock", () => {
+  it("rejects with MockUnreachableError naming the URL, the reason, and fetch's error as the cause", async () => {
+    const port = await freePort(); // free a moment ago: nothing listens there
+    const control = createMockControl({ baseUrl: `http://127.0.0.1:${port}` });
+    const error = await control.reset().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MockUnreachableError);
+    const unreachable = error as MockUnreachableError;
+    expect(unreachable.url).toBe(`http://127.0.0.1:${port}/__mock/reset`);
+    expect(unreachable.message).toBe(
+      `POST http://127.0.0.1:${port}/__mock/reset: no mock answered (connect ECONNREFUSED 127.0.0.1:${port}); is one running at http://127.0.0.1:${port}?`,
+    );
+    expect(unreachable.cause).toBeInstanceOf(TypeError);
+    expect((unreachable.cause as Error).message).toBe("fetch failed");
+  });
+
+  it("wraps what an injected fetch throws the same way", async () => {
+    const cause = new Error("socket hang up");
+    const control = createMockControl({ baseUrl: "http://mock.test:4010", fetch: () => Promise.reject(cause) });
+    const error = await control.state().catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: "MockUnreachableError", url: "http://mock.test:4010/__mock/state", cause });
+    expect((error as Error).message).toBe("GET http://mock.test:4010/__mock/state: no mock answered (socket hang up); is one running at http://mock.test:4010?");
   });
 });
 

@@ -5,17 +5,17 @@
  * `createMockFetch`.
  */
 import { parseDuration } from "../mock/state/clock.js";
-import type {
-  ActiveFault,
-  ClockMove,
-  FaultRule,
-  Fixtures,
-  JournalEntry,
-  JournalFilter,
-  MockStateSnapshot,
-} from "./control-types.js";
+import type { ActiveFault, ClockMove, FaultRule, JournalEntry, JournalFilter, MockStateSnapshot } from "./control-types.js";
+import type { FixturesInput } from "./fixtures-input.js";
 
-/** Steers a running mock between API calls. Every method rejects with {@link MockControlError} when the mock refuses. */
+/**
+ * Steers a running mock between API calls. Every method rejects with {@link MockControlError}
+ * when the mock refuses, and with {@link MockUnreachableError} when no mock answers.
+ *
+ * Dates: every instant it returns is an ISO 8601 string in UTC with milliseconds
+ * (`2026-11-25T13:00:00.000Z`, as `Date#toISOString()` writes it); every instant it takes may be
+ * a `Date`, such a string (RFC 3339 with a zone) or epoch milliseconds.
+ */
 export interface MockControl {
   /** Fixtures, chats, quota, journal, faults and clock back to how the mock started. */
   reset(): Promise<void>;
@@ -25,7 +25,7 @@ export interface MockControl {
   setTime(instant: Date | string | number): Promise<ClockMove>;
   /** The journal of API requests, oldest first; `filter` narrows by business, status, or the newest `limit`. */
   requests(filter?: JournalFilter): Promise<JournalEntry[]>;
-  /** Injects a fault: the next matching requests (`times`, default: until cleared) answer `status`. */
+  /** Injects a fault: the next matching requests (`times`, default: until cleared) answer `status`; a 420 imitates `kind` (default `hourly`). */
   fault(rule: FaultRule): Promise<ActiveFault>;
   /** The active faults, oldest first. */
   faults(): Promise<ActiveFault[]>;
@@ -33,31 +33,48 @@ export interface MockControl {
   clearFaults(): Promise<number>;
   /** The clock, quota settings, each business's quota window, in-flight count and chats, and the faults. */
   state(): Promise<MockStateSnapshot>;
-  /** Replaces tokens and businesses (the `--fixtures` shape); chats and quota start over. */
-  setFixtures(fixtures: Fixtures): Promise<{ businesses: number; tokens: number }>;
+  /** Replaces tokens and businesses (the `--fixtures` shape, checked like a file); chats and quota start over. */
+  setFixtures(fixtures: FixturesInput): Promise<{ businesses: number; tokens: number }>;
 }
 
 /** Options of {@link createMockControl}. */
 export interface MockControlOptions {
   /** Root URL of the mock, e.g. `http://127.0.0.1:4010`. Required. */
   baseUrl: string;
-  /** What to send the control requests with. Default: `globalThis.fetch`. */
+  /** What to send the control requests with. Default: `globalThis.fetch`, looked up on each call (so MSW's patch applies). */
   fetch?: (request: Request) => Promise<Response>;
   /** The mock's `--control-token`, sent as `Authorization: Bearer <token>`. Default: none. */
   controlToken?: string;
 }
 
-/** The mock refused a control request; `code` and `message` come from its error body. */
+/** The mock refused a control request; `code` and `detail` come from its error body. */
 export class MockControlError extends Error {
   override readonly name = "MockControlError";
   readonly status: number;
   /** The control API's error code, e.g. `INVALID_CONTROL_REQUEST`, `CONTROL_UNAUTHORIZED`. */
   readonly code: string | undefined;
+  /** The mock's own message, e.g. `/advanceMs must be >= 0`. */
+  readonly detail: string;
 
   constructor(method: string, path: string, status: number, code: string | undefined, detail: string) {
-    super(`${method} ${path}: HTTP ${status}${code === undefined ? "" : ` ${code}`}: ${detail}`);
+    // Some refusals already start with the route (a fixtures error is labelled `PUT /__mock/fixtures: …`); say it once.
+    const own = detail.startsWith(`${method} ${path}: `) ? detail.slice(method.length + path.length + 3) : detail;
+    super(`${method} ${path}: HTTP ${status}${code === undefined ? "" : ` ${code}`}: ${own}`);
     this.status = status;
     this.code = code;
+    this.detail = own;
+  }
+}
+
+/** No mock answered a control request: nothing listens at the URL, or the connection failed. `cause` is what `fetch` threw. */
+export class MockUnreachableError extends Error {
+  override readonly name = "MockUnreachableError";
+  /** The URL the request went to, e.g. `http://127.0.0.1:4010/__mock/reset`. */
+  readonly url: string;
+
+  constructor(method: string, url: string, cause: unknown) {
+    super(`${method} ${url}: no mock answered (${reasonOf(cause)}); is one running at ${new URL(url).origin}?`, { cause });
+    this.url = url;
   }
 }
 
@@ -82,10 +99,14 @@ export function createMockControl(options: MockControlOptions): MockControl {
     const headers = new Headers({ Accept: "application/json" });
     if (authorization !== undefined) headers.set("Authorization", authorization);
     if (body !== undefined) headers.set("Content-Type", "application/json");
-    const response = await send(
-      new Request(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }),
-    );
-    const text = await response.text();
+    let response: Response;
+    let text: string;
+    try {
+      response = await send(new Request(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }));
+      text = await response.text();
+    } catch (error) {
+      throw new MockUnreachableError(method, url.href, error);
+    }
     if (!response.ok) {
       const { code, message } = firstError(text);
       throw new MockControlError(method, url.pathname, response.status, code, message ?? text.slice(0, 200));
@@ -93,10 +114,7 @@ export function createMockControl(options: MockControlOptions): MockControl {
     return JSON.parse(text) as T;
   }
 
-  const clockMove = (answer: { now: string; clockOffsetMs: number }): ClockMove => ({
-    now: new Date(answer.now),
-    clockOffsetMs: answer.clockOffsetMs,
-  });
+  const clockMove = (answer: ClockMove): ClockMove => ({ now: isoInstant(answer.now), clockOffsetMs: answer.clockOffsetMs });
 
   return {
     async reset() {
@@ -125,9 +143,46 @@ export function createMockControl(options: MockControlOptions): MockControl {
     async clearFaults() {
       return (await call<{ cleared: number }>("DELETE", "faults")).cleared;
     },
-    state: () => call<MockStateSnapshot>("GET", "state"),
+    async state() {
+      return isoState(await call<MockStateSnapshot>("GET", "state"));
+    },
     setFixtures: (fixtures) => call("PUT", "fixtures", fixtures),
   };
+}
+
+/**
+ * The snapshot with every instant as `toISOString()` writes it. Mocks of earlier versions sent
+ * `quota.until` as an HTTP date; a CI job may run one of those against a newer client.
+ */
+function isoState(state: MockStateSnapshot): MockStateSnapshot {
+  return {
+    ...state,
+    now: isoInstant(state.now),
+    businesses: state.businesses.map((business) => ({
+      ...business,
+      quota: {
+        ...business.quota,
+        until: business.quota.until === null ? null : isoInstant(business.quota.until),
+        windowStart: business.quota.windowStart === null ? null : isoInstant(business.quota.windowStart),
+      },
+      chats: business.chats.map((chat) => ({ ...chat, createdAt: isoInstant(chat.createdAt) })),
+    })),
+  };
+}
+
+/** An instant the mock sent, as `toISOString()` writes it; text no Date can read is kept as it came. */
+function isoInstant(text: string): string {
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? text : new Date(ms).toISOString();
+}
+
+/** The innermost cause's code and message: undici says only "fetch failed", its cause says why. */
+function reasonOf(error: unknown): string {
+  let inner = error;
+  while (inner instanceof Error && inner.cause !== undefined) inner = inner.cause;
+  if (!(inner instanceof Error)) return String(inner);
+  const code = (inner as NodeJS.ErrnoException).code;
+  return code !== undefined && !inner.message.includes(code) ? `${code}: ${inner.message}` : inner.message;
 }
 
 function firstError(text: string): { code: string | undefined; message: string | undefined } {

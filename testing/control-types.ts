@@ -1,23 +1,65 @@
 /**
  * The shapes the control API (`/__mock/*`) answers with, as the testing helpers return them.
- * Journal entries and faults are the mock's own types; the state snapshot is spelled out here
- * because the control API builds it inline (a test checks the two agree).
+ * Journal entries are the mock's own type; the state snapshot and the fault rule are spelled out
+ * here because the control API builds the one inline and the other is narrower here than the
+ * registry's (a test checks the snapshot agrees).
+ *
+ * Dates: every instant the control client returns is an ISO 8601 string in UTC with milliseconds,
+ * as `Date#toISOString()` writes it (`2026-11-25T13:00:00.000Z`); `new Date(text)` reads it back.
+ * Headers kept in the journal are as they were sent (`X-RateLimit-Resource-Until` is an HTTP date there).
  */
-import type { ActiveFault } from "../mock/state/faults.js";
+import type { CreateChatErrorStatus } from "../client/index.js";
+import type { ActiveFault as RegistryFault, FaultMatch } from "../mock/state/faults.js";
 import type { ChatContextKey } from "../mock/state/chats.js";
-import type { StoreModel } from "../mock/state/fixtures.js";
+import type { StoreModel } from "../mock/index.js";
 
-export type { ActiveFault, FaultMatch, FaultRule } from "../mock/state/faults.js";
+export type { FaultMatch } from "../mock/state/faults.js";
 export type { JournalEntry, JournalFilter } from "../mock/state/journal.js";
-export type { Fixtures } from "../mock/state/fixtures.js";
+export type { Fixtures } from "../mock/index.js";
 
-/** A quota window of one business; instants in ISO 8601, null before the business's first counted request. */
+/** An ISO 8601 instant in UTC with milliseconds, e.g. `2026-11-25T13:00:00.000Z`. */
+export type IsoInstant = string;
+
+/**
+ * Which 420 a fault imitates:
+ * - `hourly`: a spent quota, `Hit rate limit of N requests per 1h for businessId B; retry after …`,
+ *   `X-RateLimit-Resource-Remaining: 0` and `-Until` the window's end;
+ * - `parallel`: the in-flight limit, `Hit rate limit of N parallel requests for businessId B`, with
+ *   the business's live rate-limit headers (Remaining normally above 0).
+ */
+export type FaultKind = "hourly" | "parallel";
+
+/** The statuses a fault may answer with: the contract's error statuses. */
+export type FaultStatus = CreateChatErrorStatus;
+
+interface FaultRuleBase {
+  /** How many matching requests get the fault: an integer >= 1. Default: until cleared. */
+  times?: number;
+  /** Which requests it applies to; absent fields match any. Default: every request. */
+  match?: FaultMatch;
+  /** Wait this long (ms, 0 to 60,000) before answering. Default: 0. */
+  delayMs?: number;
+}
+
+/** A fault as `POST /__mock/faults` takes it; `kind` only with status 420. */
+export type FaultRule =
+  | (FaultRuleBase & {
+      status: 420;
+      /** Which 420 to imitate. Default: `hourly`. */
+      kind?: FaultKind;
+    })
+  | (FaultRuleBase & { status: Exclude<FaultStatus, 420>; kind?: never });
+
+/** A fault in force, as the control API lists it; a 420 fault says which kind it imitates. */
+export type ActiveFault = RegistryFault & { kind?: FaultKind };
+
+/** A quota window of one business; null before the business's first counted request. */
 export interface QuotaWindowSnapshot {
   used: number;
   remaining: number;
   /** When the window ends, rounded up to the second as `X-RateLimit-Resource-Until` says it. */
-  until: string | null;
-  windowStart: string | null;
+  until: IsoInstant | null;
+  windowStart: IsoInstant | null;
 }
 
 /** One business in `GET /__mock/state`. */
@@ -30,13 +72,13 @@ export interface BusinessSnapshot {
   quotas: Record<string, QuotaWindowSnapshot>;
   /** Requests of the business in flight now. */
   inFlight: number;
-  chats: Array<{ chatId: number; context: ChatContextKey; createdAt: string }>;
+  chats: Array<{ chatId: number; context: ChatContextKey; createdAt: IsoInstant }>;
 }
 
 /** `GET /__mock/state`: the mock's clock, quota settings, businesses and faults. */
 export interface MockStateSnapshot {
-  /** The mock's (virtual) time, ISO 8601. */
-  now: string;
+  /** The mock's (virtual) time. */
+  now: IsoInstant;
   /** How far the virtual clock is from the real one, in ms. */
   clockOffsetMs: number;
   /** The quota of the first operation, createChat. */
@@ -50,6 +92,7 @@ export interface MockStateSnapshot {
 
 /** What `POST /__mock/clock` answers: the new virtual time. */
 export interface ClockMove {
-  now: Date;
+  /** The mock's time after the move. */
+  now: IsoInstant;
   clockOffsetMs: number;
 }

@@ -4,6 +4,13 @@
  */
 import { createMockApp, type MockApp, type MockOptions } from "../mock/app.js";
 import { createMockControl, type MockControl } from "./control-client.js";
+import { checkFixtures, type FixturesInput } from "./fixtures-input.js";
+
+/** Options of {@link createMockFetch}: the mock's options, with fixtures in the `--fixtures` file's shape. */
+export interface MockFetchOptions extends Omit<MockOptions, "fixtures"> {
+  /** Tokens and businesses, checked like a `--fixtures` file. Default: the demo data. */
+  fixtures?: FixturesInput;
+}
 
 /** A `fetch` answered by the mock in this process, with the mock's control API beside it. */
 export interface MockFetch {
@@ -25,14 +32,15 @@ export const MOCK_FETCH_BASE_URL = "http://createchat-mock.local";
  *
  * @param options the mock's options (`quota`, `windowMs`, `parallelLimit`, `fixtures`, `clock`,
  *   `controlToken`, ...), as for `createMockApp`.
+ * @throws FixturesError for bad `fixtures`, naming the field (`createMockFetch({ fixtures }): /tokens/0/businesses/0 ...`).
  * @example
  * const fetch = createMockFetch({ quota: 2 });
  * const client = createMarketClient({ baseUrl: fetch.baseUrl, apiKey: "demo-all-methods", fetch });
  * await createChat(client, 1001, { context: { type: "ORDER", id: 11001 } });
  * await fetch.control.advanceTime("1h");
  */
-export function createMockFetch(options: MockOptions = {}): MockFetch {
-  const app = createMockApp(options);
+export function createMockFetch(options: MockFetchOptions = {}): MockFetch {
+  const app = createMockApp({ ...options, fixtures: checkFixtures(options.fixtures, "createMockFetch({ fixtures })") });
   // Requests arrive without a socket, so the control API treats them as local, like loopback.
   const mockFetch = async (input: Request | URL | string, init?: RequestInit): Promise<Response> =>
     app.fetch(new Request(input, init));

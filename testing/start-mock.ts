@@ -5,11 +5,14 @@
 import { startMockServer, type ServeOptions } from "../mock/http/server.js";
 import type { MockApp } from "../mock/app.js";
 import { createMockControl, type MockControl } from "./control-client.js";
+import { checkFixtures, type FixturesInput } from "./fixtures-input.js";
 
 /** Options of {@link startMock}: the mock's options (quota, windowMs, parallelLimit, fixtures, ...) and where to listen. */
-export interface StartMockOptions extends ServeOptions {
+export interface StartMockOptions extends Omit<ServeOptions, "fixtures"> {
   /** TCP port. Default: 0, a free one (unlike the CLI's 4010, so test files never collide). */
   port?: number;
+  /** Tokens and businesses, in the `--fixtures` file's shape, checked like one. Default: the demo data. */
+  fixtures?: FixturesInput;
 }
 
 /** A mock listening on a socket, for one test file or suite. */
@@ -31,6 +34,8 @@ export interface StartedMock {
  *
  * @param options the mock's options (`quota`, `windowMs`, `parallelLimit`, `latency`, `fixtures`,
  *   `controlToken`, ...); `port` default 0, `host` default 127.0.0.1.
+ * @throws FixturesError (rejection) for bad `fixtures`, before anything listens; the message
+ *   names the field (`startMock({ fixtures }): /businesses/0/model must be one of ...`).
  * @throws ListenError (rejection) when the socket cannot be opened.
  * @example
  * let mock: StartedMock;
@@ -39,7 +44,8 @@ export interface StartedMock {
  * afterAll(() => mock.stop());
  */
 export async function startMock(options: StartMockOptions = {}): Promise<StartedMock> {
-  const running = await startMockServer({ ...options, port: options.port ?? 0 });
+  const fixtures = checkFixtures(options.fixtures, "startMock({ fixtures })");
+  const running = await startMockServer({ ...options, fixtures, port: options.port ?? 0 });
   return {
     url: running.url,
     port: running.port,
