@@ -32,7 +32,7 @@ const refused: Array<[string, unknown, string]> = [
   [
     "a misspelt key",
     { tokens: [{ token: "t", scopes: ["communication"], businesses: [7] }], businesses: [{ id: 7, model: "FBS", order: [1] }] },
-    "/businesses/0/order is not an allowed key (check its spelling)",
+    "/businesses/0/order is not allowed; allowed: id, model, orders, returns",
   ],
 ];
 
