@@ -95,3 +95,17 @@ describe("records the mock builds from requests", () => {
     }
   });
 });
+
+describe("the business in log records", () => {
+  it("is named whenever the path names one, counted or not", async () => {
+    const { lines, log } = capture("json");
+    const app = createMockApp({ clock: createManualClock(T0), logger: log });
+    await app.request("/v2/businesses/1001/chats/new", { method: "POST" }); // 401: no credentials
+    await app.request("/v2/businesses/abc/chats/new", { method: "POST", headers: { "Api-Key": "demo-all-methods" } }); // 400: no valid id
+    const records = lines.map((line) => JSON.parse(line) as { status: number; counted: boolean; businessId?: number });
+    expect(records.map((r) => [r.status, r.counted, r.businessId])).toEqual([
+      [401, false, 1001],
+      [400, false, undefined],
+    ]);
+  });
+});

@@ -183,10 +183,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     if (!auth.ok) return fail(request, exchange, auth.failure);
     // 4. The business: valid, known, and open to this token.
     const access = resolveBusiness(request.pathParams[BUSINESS_ID] ?? "", auth.token, fixtures, op.validator, op.businessId);
-    if (!access.ok) {
-      exchange.businessId = access.businessId;
-      return fail(request, exchange, access.failure);
-    }
+    if (!access.ok) return fail(request, exchange, access.failure);
     const business = access.business;
     const businessId = business.id;
     exchange.businessId = businessId;
@@ -245,6 +242,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   return {
     async handle(operation, request) {
       const exchange = begin(operation.operationId);
+      // Journaled and logged whenever the path names one, counted or not (a 401 included).
+      exchange.businessId = namedBusinessId(request.pathParams[BUSINESS_ID]);
       try {
         return await stages(prepare(operation), request, exchange);
       } catch (error) {
@@ -256,6 +255,13 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       return fail(request, begin(), failure, extraHeaders);
     },
   };
+}
+
+/** The business id a path names, if it is a plain positive integer JS holds exactly. */
+function namedBusinessId(raw: string | undefined): number | undefined {
+  if (raw === undefined || !/^[1-9]\d{0,15}$/.test(raw)) return undefined;
+  const id = Number(raw);
+  return Number.isSafeInteger(id) ? id : undefined;
 }
 
 /** A fault imitating a spent quota: the answer and the headers of the 1,001st request of the window. */
