@@ -107,8 +107,9 @@ describe("a second signal exits at once", () => {
     await untilInFlight(url);
     twice.child.kill("SIGTERM");
     await untilStderr(twice, /^SIGTERM: closing/);
-    // The request holds the drain open (30 s of latency, 30 s of grace).
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The request holds the drain open (30 s of latency, 30 s of grace): the socket is closed to new
+    // connections, and the process is still there.
+    expect(await connectionRefused(url)).toBe(true);
     expect(twice.child.exitCode).toBeNull();
 
     const secondAt = performance.now();

@@ -22,6 +22,7 @@ async function start(options: Parameters<typeof startMockServer>[0]): Promise<Ru
 interface Answer {
   status: number;
   remaining: string | undefined;
+  until: string | undefined;
 }
 
 function createChat(mock: RunningMock, agent: Agent, businessId: number, orderId: number, signal?: AbortSignal): Promise<Answer> {
@@ -31,7 +32,8 @@ function createChat(mock: RunningMock, agent: Agent, businessId: number, orderId
       { method: "POST", agent, signal, headers: { "Api-Key": "demo-all-methods", "Content-Type": "application/json" } },
       (res) => {
         res.resume();
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, remaining: res.headers["x-ratelimit-resource-remaining"] as string | undefined }));
+        const header = (name: string) => res.headers[name] as string | undefined;
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, remaining: header("x-ratelimit-resource-remaining"), until: header("x-ratelimit-resource-until") }));
       },
     );
     req.on("error", reject);
@@ -44,15 +46,18 @@ async function inFlight(mock: RunningMock, businessId: number): Promise<number> 
   return state.businesses.find((b) => b.businessId === businessId)?.inFlight ?? -1;
 }
 
-describe("the quota under 64 concurrent connections", () => {
-  it("1,200 requests to one business: exactly 1,000 × 200 with Remaining 999..0 once each, then 200 × 420", async () => {
+describe("the quota under 64 concurrent connections (the one socket test of quota exactness)", () => {
+  it("1,200 requests to one business: exactly 1,000 × 200 with Remaining 999..0 once each, then 200 × 420, one Until, and a fresh window after POST /__mock/clock", async () => {
     const mock = await start({});
     // 64 keep-alive sockets: the agent queues the rest, so 64 requests are in flight at a time.
     const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+    let answers: Answer[] = [];
     try {
-      const answers = await Promise.all(Array.from({ length: 1_200 }, (_, i) => createChat(mock, agent, 1003, 31001 + (i % 10))));
+      answers = await Promise.all(Array.from({ length: 1_200 }, (_, i) => createChat(mock, agent, 1003, 31001 + (i % 10))));
       const ok = answers.filter((a) => a.status === 200);
       const limited = answers.filter((a) => a.status === 420);
+      const untils = new Set(answers.map((a) => a.until));
+      expect(untils.size).toBe(1);
       expect(ok).toHaveLength(1_000);
       expect(limited).toHaveLength(200);
       const remaining = ok.map((a) => Number(a.remaining)).sort((a, b) => a - b);
@@ -63,8 +68,17 @@ describe("the quota under 64 concurrent connections", () => {
     } finally {
       agent.destroy();
     }
-    const state = (await (await fetch(`${mock.url}/__mock/state`)).json()) as { businesses: Array<{ businessId: number; quota: { used: number } }> };
-    expect(state.businesses.find((b) => b.businessId === 1003)?.quota.used).toBe(1_200);
+    const state = (await (await fetch(`${mock.url}/__mock/state`)).json()) as {
+      businesses: Array<{ businessId: number; quota: { used: number; remaining: number; until: string } }>;
+    };
+    // The state names the same window end as the headers (in ISO 8601, as every instant of the control API).
+    const [until] = [...new Set(answers.map((a) => a.until))];
+    expect(state.businesses.find((b) => b.businessId === 1003)?.quota).toMatchObject({ used: 1_200, remaining: 0, until: new Date(until ?? "").toISOString() });
+
+    const moved = await fetch(`${mock.url}/__mock/clock`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ advanceMs: 3_600_000 }) });
+    expect(moved.status).toBe(200);
+    const fresh = await createChat(mock, new Agent(), 1003, 31001);
+    expect(fresh).toMatchObject({ status: 200, remaining: "999" });
   });
 });
 

@@ -78,9 +78,10 @@ describe("startMockServer", () => {
   });
 
   it("close() lets a request in flight finish, then resolves without waiting for keep-alive", async () => {
-    const mock = await startMockServer({ port: 0, latency: { minMs: 300, maxMs: 300 } });
+    const held = inLatency();
+    const mock = await startMockServer({ port: 0, latency: { minMs: 300, maxMs: 300 }, sleep: held.sleep });
     const inFlight = createChat(mock.url);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await held.entered;
     // Done when the response is, without waiting for the 5 s keep-alive timeout.
     expect(await settlesBefore(mock.close(), 4_000)).toBe(true);
     const res = await inFlight;
@@ -89,12 +90,13 @@ describe("startMockServer", () => {
   });
 
   it("close() cuts a request that outlasts the grace period", async () => {
-    const mock = await startMockServer({ port: 0, latency: { minMs: 10_000, maxMs: 10_000 } });
+    const held = inLatency();
+    const mock = await startMockServer({ port: 0, latency: { minMs: 10_000, maxMs: 10_000 }, sleep: held.sleep });
     const inFlight = createChat(mock.url).then(
       () => "answered",
       () => "cut",
     );
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await held.entered;
     // The request would take 10 s; close() cuts it after its grace instead of waiting.
     expect(await settlesBefore(mock.close(), 8_000)).toBe(true);
     expect(await inFlight).toBe("cut");
@@ -122,6 +124,19 @@ describe("startMockServer", () => {
     await expect(startMockServer({ port: 1.5 })).rejects.toThrow("port must be an integer from 0 to 65535, got 1.5");
   });
 });
+
+/** A real sleep for the mock's latency that says when a request has entered it: the request is then in flight. */
+function inLatency(): { sleep: (ms: number) => Promise<void>; entered: Promise<void> } {
+  let enter!: () => void;
+  const entered = new Promise<void>((resolve) => (enter = resolve));
+  return {
+    entered,
+    sleep: (ms) => {
+      enter();
+      return new Promise((resolve) => setTimeout(resolve, ms).unref());
+    },
+  };
+}
 
 /** Whether `promise` settles before `ms` pass: a bound against hanging, not a speed measurement. */
 function settlesBefore(promise: Promise<unknown>, ms: number): Promise<boolean> {
