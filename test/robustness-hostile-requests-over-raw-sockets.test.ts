@@ -163,6 +163,30 @@ describe("odd headers", () => {
   });
 });
 
+describe("HTTP/1.0 without Host", () => {
+  // HTTP/1.0 makes Host optional: such a request is for this server on every route alike.
+  it("is served like any request, on the API, the control API, a wrong path and the docs", async () => {
+    const http10 = (line: string, headers = "", body = "") => rawExchange([`${line} HTTP/1.0\r\n${headers}\r\n${body}`], { end: false });
+    const chat = await http10(`POST ${PATH}`, `Api-Key: demo-all-methods\r\nContent-Type: application/json\r\nContent-Length: ${BODY.length}\r\n`, BODY);
+    expect(chat.status).toBe(200);
+    expect(JSON.parse(chat.body)).toMatchObject({ status: "OK" });
+    const unauthorized = await http10(`POST ${PATH}`, `Content-Type: application/json\r\nContent-Length: ${BODY.length}\r\n`, BODY);
+    expect([unauthorized.status, codeOf(unauthorized)?.code]).toEqual([401, "UNAUTHORIZED"]);
+    const health = await http10("GET /__mock/health");
+    expect([health.status, JSON.parse(health.body).status]).toEqual([200, "ok"]);
+    const wrong = await http10("GET /nowhere");
+    expect([wrong.status, codeOf(wrong)?.code]).toEqual([404, "NOT_FOUND"]);
+    expect((await http10("GET /docs")).status).toBe(200);
+  });
+
+  it("a Host header that names no host gets 400 in the API's error shape", async () => {
+    const answer = await rawExchange([`GET /__mock/health HTTP/1.1\r\nHost: exa mple\r\nConnection: close\r\n\r\n`]);
+    expect(answer.status).toBe(400);
+    // Node's own parser may refuse it first (an empty body); if the mock sees it, it answers in the API's shape.
+    if (answer.body !== "") expect(codeOf(answer)?.code).toBe("BAD_REQUEST");
+  });
+});
+
 describe("slow, stalled and aborted uploads", () => {
   it("a slow upload (one byte every 5 ms) is read to its end and answered 200", async () => {
     const full = post(PATH);

@@ -7,7 +7,10 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { getRequestListener, type HttpBindings } from "@hono/node-server";
 import { createMockApp, type MockApp, type MockOptions } from "../app.js";
+import { failures } from "../stages/errors.js";
+import { unjournaledErrorAnswer } from "../stages/pipeline.js";
 import { MAX_TIMER_MS } from "../state/clock.js";
+import { toResponse } from "./answer.js";
 
 /** Port the mock listens on unless told otherwise. */
 export const DEFAULT_PORT = 4010;
@@ -103,6 +106,7 @@ export async function startMockServer(options: ServeOptions = {}): Promise<Runni
   }
   const app = createMockApp(mockOptions);
   let closing: Promise<void> | undefined;
+  const adapterOptions: { hostname?: string; errorHandler: (error: unknown) => Response } = { errorHandler: unreadableRequest };
   const server = createServer(
     {
       requestTimeout: requestTimeoutMs,
@@ -110,16 +114,21 @@ export async function startMockServer(options: ServeOptions = {}): Promise<Runni
       // Node checks the two timeouts on this interval (30 s by default), so it bounds their precision.
       connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(requestTimeoutMs / 4))),
     },
-    getRequestListener(async (request, env) => {
-      const response = await app.fetch(request, env);
-      // A request answered while closing says `Connection: close` and ends its connection;
-      // kept alive, that connection would hold close() until the grace period runs out.
-      if (closing !== undefined) (env as HttpBindings).outgoing.shouldKeepAlive = false;
-      return response;
-    }),
+    getRequestListener(
+      async (request, env) => {
+        const response = await app.fetch(request, env);
+        // A request answered while closing says `Connection: close` and ends its connection;
+        // kept alive, that connection would hold close() until the grace period runs out.
+        if (closing !== undefined) (env as HttpBindings).outgoing.shouldKeepAlive = false;
+        return response;
+      },
+      adapterOptions,
+    ),
   );
   await listen(server, port, host);
   const actualPort = (server.address() as AddressInfo).port;
+  // HTTP/1.0 allows a request without Host: it is then for this server, as if it had named it.
+  adapterOptions.hostname = hostPort(host, actualPort);
 
   return {
     url: `http://${hostPort(host, actualPort)}`,
@@ -131,6 +140,15 @@ export async function startMockServer(options: ServeOptions = {}): Promise<Runni
       return closing;
     },
   };
+}
+
+/**
+ * A request the adapter cannot turn into a Fetch Request (a Host header that is no host, say):
+ * still an answer in the API's error shape.
+ */
+function unreadableRequest(error: unknown): Response {
+  const reason = error instanceof Error ? error.message : String(error);
+  return toResponse(unjournaledErrorAnswer(failures.badRequest(`The request cannot be read: ${reason}`)));
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

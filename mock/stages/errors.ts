@@ -30,7 +30,8 @@ export function errorBody(failure: MockFailure): ErrorResponseBody {
 const MAX_LISTED_PROBLEMS = 20;
 
 export const failures = {
-  // 1. Routing
+  // 1. Routing (and a request the transport could not read at all)
+  badRequest: (message: string) => fail(400, "BAD_REQUEST", message),
   noRoute: (method: string, path: string, served: readonly string[]) =>
     fail(404, "NOT_FOUND", `No route for ${method} ${path}; this mock serves ${enumerate(served)}`),
   methodNotAllowed: (method: string, path: string, allowed: readonly string[]) =>
