@@ -9,7 +9,6 @@ import { constants as osConstants } from "node:os";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { setFlagsFromString } from "node:v8";
 import type { Latency } from "./app.js";
 import { MAX_TIMER_MS, parseDuration } from "./clock.js";
 import { FixturesError, loadFixturesFile, type Fixtures } from "./fixtures.js";
@@ -356,18 +355,6 @@ function stopOnSignals(mock: RunningMock, graceMs: number, io: CliIo): void {
   process.on("SIGTERM", stop);
 }
 
-/**
- * A mock runs beside its users' tests for hours: V8's memory-saving heuristics (a small young
- * generation, tighter heap growth) keep its RSS under 100 MB after millions of requests, where the
- * default tuning for throughput lets it reach 170-210 MB (npm run soak). Start-up is no slower
- * with them (npm run bench). Only for the CLI's own process: an app that embeds the mock keeps its
- * own settings.
- */
-function useMemorySavingHeap(): void {
-  setFlagsFromString("--optimize-for-size");
-  setFlagsFromString("--max-semi-space-size=1");
-}
-
 /** True when this module is the program Node was started with (not imported by a test). */
 function isEntryPoint(): boolean {
   const script = process.argv[1];
@@ -380,7 +367,6 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
-  useMemorySavingHeap();
   main(process.argv.slice(2)).then(
     (code) => {
       if (code !== undefined) process.exitCode = code;
