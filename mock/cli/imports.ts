@@ -9,6 +9,6 @@ export { FixturesError, loadFixturesFile } from "../fixtures.js";
 export { DEFAULT_JOURNAL_CAPACITY } from "../journal.js";
 export { createLogger, LOG_FORMATS, type LogFormat } from "../log.js";
 export { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REQUEST_TIMEOUT_MS, ListenError, startMockServer, type RunningMock, type ServeOptions } from "../server.js";
-export { loadContract, type Contract } from "../spec.js";
+export { loadContract } from "../spec.js";
 export { DEFAULT_MAX_CHATS } from "../store.js";
 export { packageVersion } from "../version.js";

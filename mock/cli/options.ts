@@ -47,7 +47,7 @@ export interface FlagOption<N extends string = string> extends OptionBase<N> {
   readonly kind: "flag";
 }
 
-/** What a setting's entry says, but how its value reaches the server. */
+/** A setting's entry, but for `load`. */
 export interface SettingSpec<N extends string, T, D extends T | undefined, K extends ServeKey> extends OptionBase<N> {
   /** What follows the name in `--help` and the README: `<n>`, `<duration>`. */
   readonly placeholder: string;
