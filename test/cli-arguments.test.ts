@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { parseCliArgs, USAGE, type CliOptions } from "../mock/cli.js";
+import { parseCliArgs, usage, type CliOptions } from "../mock/cli/index.js";
+
+const USAGE = usage();
 
 function options(argv: string[]): CliOptions {
   const result = parseCliArgs(argv);
@@ -21,16 +23,17 @@ describe("parseCliArgs defaults", () => {
       port: 4010,
       host: "127.0.0.1",
       quota: 1000,
-      windowMs: 3_600_000,
+      window: 3_600_000,
       parallelLimit: undefined,
       latency: undefined,
-      fixturesPath: undefined,
+      fixtures: undefined,
       log: "pretty",
       journalSize: 10_000,
       controlToken: undefined,
+      controlTokenFile: undefined,
       maxChats: 10_000,
-      shutdownGraceMs: 5_000,
-      requestTimeoutMs: 30_000,
+      shutdownGrace: 5_000,
+      requestTimeout: 30_000,
     });
   });
 });
@@ -53,9 +56,9 @@ describe("parseCliArgs accepted values", () => {
   });
 
   it("--window takes s, m and h durations", () => {
-    expect(options(["--window", "90s"]).windowMs).toBe(90_000);
-    expect(options(["--window", "15m"]).windowMs).toBe(900_000);
-    expect(options(["--window", "1h"]).windowMs).toBe(3_600_000);
+    expect(options(["--window", "90s"]).window).toBe(90_000);
+    expect(options(["--window", "15m"]).window).toBe(900_000);
+    expect(options(["--window", "1h"]).window).toBe(3_600_000);
   });
 
   it("--parallel-limit takes integers >= 1", () => {
@@ -71,7 +74,7 @@ describe("parseCliArgs accepted values", () => {
   });
 
   it("--fixtures only names the file (parsing reads nothing)", () => {
-    expect(options(["--fixtures", "/no/such/dir/f.yaml"]).fixturesPath).toBe("/no/such/dir/f.yaml");
+    expect(options(["--fixtures", "/no/such/dir/f.yaml"]).fixtures).toBe("/no/such/dir/f.yaml");
   });
 
   it("--log takes each format", () => {
@@ -96,8 +99,23 @@ describe("parseCliArgs accepted values", () => {
     expect(options(["--version"]).help).toBe(false);
   });
 
-  it("the last of a repeated option wins", () => {
-    expect(options(["--port", "1", "--port", "2"]).port).toBe(2);
+  it("--control-token-file only names the file (parsing reads nothing)", () => {
+    expect(options(["--control-token-file", "/run/secrets/token"]).controlTokenFile).toBe("/run/secrets/token");
+  });
+
+  it("--max-chats, --shutdown-grace and --request-timeout", () => {
+    expect(options(["--max-chats", "50000"]).maxChats).toBe(50_000);
+    expect(options(["--shutdown-grace", "10s"]).shutdownGrace).toBe(10_000);
+    expect(options(["--request-timeout", "500ms"]).requestTimeout).toBe(500);
+  });
+
+  it("a value that starts with - through --opt=value", () => {
+    expect(options(["--control-token=-s3cret"]).controlToken).toBe("-s3cret");
+    expect(options(["--host=-"]).host).toBe("-");
+  });
+
+  it("a final -- ends the options", () => {
+    expect(options(["--port", "1", "--"]).port).toBe(1);
   });
 });
 
@@ -138,6 +156,7 @@ describe("parseCliArgs refusals name the option and the reason", () => {
     expect(refusal(["--host="])).toBe('--host "": expected a non-empty value');
     expect(refusal(["--fixtures="])).toBe('--fixtures "": expected a non-empty value');
     expect(refusal(["--control-token="])).toBe('--control-token "": expected a non-empty value');
+    expect(refusal(["--control-token-file="])).toBe('--control-token-file "": expected a non-empty value');
   });
 
   it("unknown flags, long and short", () => {
@@ -157,20 +176,58 @@ describe("parseCliArgs refusals name the option and the reason", () => {
     expect(refusal(["--version=1"])).toBe("--version: takes no value");
   });
 
-  it("a stray positional argument", () => {
+  it("a stray positional argument, also after --", () => {
     expect(refusal(["4010"])).toBe('unexpected argument "4010": every setting is an option (see --help)');
+    expect(refusal(["--port", "1", "-", "x"])).toBe('unexpected argument "-": every setting is an option (see --help)');
+    expect(refusal(["--", "--port", "1"])).toBe('unexpected argument "--port": every setting is an option (see --help)');
+  });
+
+  it("an option given twice, however it is written, instead of the last one winning", () => {
+    expect(refusal(["--port", "1", "--port", "2"])).toBe("--port given twice");
+    expect(refusal(["--port=1", "--log", "json", "--port", "1"])).toBe("--port given twice");
+    expect(refusal(["-h", "--help"])).toBe("--help given twice");
+  });
+
+  it("the token and the token file together", () => {
+    expect(refusal(["--control-token", "a", "--control-token-file", "/t"])).toBe(
+      "--control-token-file conflicts with --control-token: give one of them",
+    );
+    expect(refusal(["--control-token-file", "/t", "--control-token", "a"])).toBe(
+      "--control-token-file conflicts with --control-token: give one of them",
+    );
+  });
+
+  it("an unknown option written with =", () => {
+    expect(refusal(["--prot=4010"])).toBe("--prot: unknown option (see --help)");
   });
 
   it("every refusal is one line", () => {
-    for (const argv of [["--port", "--help"], ["--nope"], ["--latency", "9-1"], ["x"]]) {
+    for (const argv of [["--port", "--help"], ["--nope"], ["--latency", "9-1"], ["x"], ["--log", "a", "--log", "b"]]) {
       expect(refusal(argv)).not.toMatch(/\n/);
     }
   });
 });
 
 describe("usage text", () => {
+  /** The option's entry in --help: its line and the indented lines under it, as one line of words. */
+  function entry(synopsis: string): string {
+    const lines = USAGE.split("\n");
+    const start = lines.findIndex((l) => l.startsWith(`  ${synopsis} `) || l === `  ${synopsis}`);
+    expect(start, synopsis).toBeGreaterThan(-1);
+    const end = lines.findIndex((l, i) => i > start && !/^ {3,}\S/.test(l));
+    return lines.slice(start, end).join(" ").replace(/\s+/g, " ").trim();
+  }
+
+  it("starts with how to run it: the bin's name, npx where installed, npm start in the repository", () => {
+    expect(USAGE.split("\n")[0]).toBe("Usage: createchat-mock [options]");
+    expect(USAGE).toContain("npx createchat-mock [options]");
+    expect(USAGE).toContain("npm start -- [options] in its repository");
+    expect(USAGE).toContain("the command line wins");
+    expect(USAGE).not.toMatch(/^Usage: npm start/);
+  });
+
   it("lists every option with its default", () => {
-    for (const [flag, fallback] of [
+    for (const [synopsis, fallback] of [
       ["--port <n>", "(default: 4010)"],
       ["--host <address>", "(default: 127.0.0.1)"],
       ["--quota <n>", "(default: 1000)"],
@@ -180,12 +237,71 @@ describe("usage text", () => {
       ["--fixtures <file>", "(default: built-in demo data)"],
       ["--log <format>", "(default: pretty)"],
       ["--journal-size <n>", "(default: 10000)"],
+      ["--control-token <token>", "(default: none; local clients only)"],
+      ["--control-token-file <path>", "(default: none)"],
+      ["--max-chats <n>", "(default: 10000)"],
+      ["--shutdown-grace <duration>", "(default: 5s)"],
+      ["--request-timeout <duration>", "(default: 30s)"],
     ] as const) {
-      const line = USAGE.split("\n").find((l) => l.trimStart().startsWith(flag));
-      expect(line, flag).toContain(fallback);
+      expect(entry(synopsis), synopsis).toContain(fallback);
     }
-    expect(USAGE).toMatch(/--control-token <token>[\s\S]*\(default: none; local clients only\)/);
-    expect(USAGE).toMatch(/-h, --help/);
-    expect(USAGE).toMatch(/--version/);
+    expect(entry("-h, --help")).toBe("-h, --help print the options and exit");
+    expect(entry("--version")).toBe("--version print the version and exit");
+  });
+
+  it("lists each setting's environment variable under it, and none for --help and --version", () => {
+    for (const [synopsis, variable] of [
+      ["--port <n>", "CREATECHAT_MOCK_PORT"],
+      ["--parallel-limit <n>", "CREATECHAT_MOCK_PARALLEL_LIMIT"],
+      ["--control-token <token>", "CREATECHAT_MOCK_CONTROL_TOKEN"],
+      ["--control-token-file <path>", "CREATECHAT_MOCK_CONTROL_TOKEN_FILE"],
+      ["--request-timeout <duration>", "CREATECHAT_MOCK_REQUEST_TIMEOUT"],
+    ] as const) {
+      expect(entry(synopsis), synopsis).toMatch(new RegExp(` env: ${variable}$`));
+    }
+    expect(USAGE.match(/ env: CREATECHAT_MOCK_\w+$/gm)).toHaveLength(14);
+    expect(entry("-h, --help")).not.toContain("env");
+    expect(entry("--version")).not.toContain("env");
+  });
+
+  it("shows no Markdown backticks and keeps within 100 columns", () => {
+    expect(USAGE).not.toContain("`");
+    expect(USAGE.split("\n").filter((l) => l.length > 100)).toEqual([]);
+  });
+});
+
+describe("the warning for a host other machines reach, without a control token", () => {
+  const warnings = (argv: string[], env: Record<string, string> = {}) => {
+    const result = parseCliArgs(argv, env);
+    if (!result.ok) throw new Error(result.message);
+    return result.warnings;
+  };
+  const warning = (label: string, host: string) =>
+    `${label} ${host} serves other machines, but without a control token the control API (/__mock) answers this one only; ` +
+    "give --control-token or --control-token-file to drive it from elsewhere";
+
+  it("is one line naming the host, for any address but loopback", () => {
+    expect(warnings(["--host", "0.0.0.0"])).toEqual([warning("--host", "0.0.0.0")]);
+    expect(warnings(["--host", "::"])).toEqual([warning("--host", "::")]);
+    expect(warnings(["--host", "192.168.1.20"])).toEqual([warning("--host", "192.168.1.20")]);
+    expect(warnings(["--host", "mock.internal"])).toEqual([warning("--host", "mock.internal")]);
+  });
+
+  it("names the variable when the host came from the environment", () => {
+    expect(warnings([], { CREATECHAT_MOCK_HOST: "0.0.0.0" })).toEqual([warning("CREATECHAT_MOCK_HOST", "0.0.0.0")]);
+  });
+
+  it("is not given for loopback, the default included", () => {
+    for (const host of ["127.0.0.1", "127.0.0.2", "::1", "::ffff:127.0.0.1", "localhost"]) {
+      expect(warnings(["--host", host]), host).toEqual([]);
+    }
+    expect(warnings([])).toEqual([]);
+  });
+
+  it("is not given with a control token, however it is given", () => {
+    expect(warnings(["--host", "0.0.0.0", "--control-token", "t"])).toEqual([]);
+    expect(warnings(["--host", "0.0.0.0", "--control-token-file", "/t"])).toEqual([]);
+    expect(warnings(["--host", "0.0.0.0"], { CREATECHAT_MOCK_CONTROL_TOKEN: "t" })).toEqual([]);
+    expect(warnings(["--host", "0.0.0.0"], { CREATECHAT_MOCK_CONTROL_TOKEN_FILE: "/t" })).toEqual([]);
   });
 });

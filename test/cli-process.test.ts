@@ -4,17 +4,17 @@
  * can share a process do, and independent processes start together.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { captureOutput, ROOT, type Exit } from "./support/cli-child.js";
+import { captureOutput, cliEnvironment, ROOT, type Exit } from "./support/cli-child.js";
 import { expectConformsToContract } from "./support/conformance.js";
 
 const TSX = join(ROOT, "node_modules", ".bin", "tsx");
 const WAIT_MS = 10_000;
-const BANNER = /^createChat mock listening on (http:\/\/127\.0\.0\.1:(\d+))$/;
+const BANNER = /^createChat mock listening on (http:\/\/127\.0\.0\.1:(\d+)) \(docs: \S+\/docs, health: \S+\/__mock\/health\)$/;
 
 interface CliRun {
   child: ChildProcess;
@@ -24,52 +24,57 @@ interface CliRun {
   exited: Promise<Exit>;
   /** Resolves with stdout once `predicate(stdout)` holds; rejects on exit or after WAIT_MS. */
   waitForStdout(predicate: (text: string) => boolean): Promise<string>;
+  /** The same for stderr. */
+  waitForStderr(predicate: (text: string) => boolean): Promise<string>;
 }
 
 const children: ChildProcess[] = [];
 
-function runCli(args: string[]): CliRun {
+function runCli(args: string[], env: Record<string, string> = {}): CliRun {
   // Its own process group: tsx starts node as a grandchild, and the cleanup must reach both.
-  const child = spawn(TSX, ["mock/cli.ts", ...args], { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(TSX, ["mock/cli.ts", ...args], { cwd: ROOT, env: cliEnvironment(env), detached: true, stdio: ["ignore", "pipe", "pipe"] });
   children.push(child);
   const { stdout, stderr, exited } = captureOutput(child);
+
+  const waitFor = (stream: "stdout" | "stderr", predicate: (text: string) => boolean) =>
+    new Promise<string>((resolve, reject) => {
+      const text = stream === "stdout" ? stdout : stderr;
+      const check = () => {
+        if (!predicate(text())) return;
+        done();
+        resolve(text());
+      };
+      const onExit = () => {
+        done();
+        reject(new Error(`cli exited before the expected ${stream}; stdout: ${JSON.stringify(stdout())}, stderr: ${JSON.stringify(stderr())}`));
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`timed out after ${WAIT_MS} ms; stdout: ${JSON.stringify(stdout())}, stderr: ${JSON.stringify(stderr())}`));
+      }, WAIT_MS);
+      const done = () => {
+        clearTimeout(timer);
+        child[stream]?.off("data", check);
+        child.off("close", onExit);
+      };
+      child[stream]?.on("data", check);
+      child.once("close", onExit);
+      check();
+    });
 
   return {
     child,
     stdout,
     stderr,
     exited,
-    waitForStdout(predicate) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          if (!predicate(stdout())) return;
-          done();
-          resolve(stdout());
-        };
-        const onExit = () => {
-          done();
-          reject(new Error(`cli exited before the expected output; stdout: ${JSON.stringify(stdout())}, stderr: ${JSON.stringify(stderr())}`));
-        };
-        const timer = setTimeout(() => {
-          done();
-          reject(new Error(`timed out after ${WAIT_MS} ms; stdout: ${JSON.stringify(stdout())}, stderr: ${JSON.stringify(stderr())}`));
-        }, WAIT_MS);
-        const done = () => {
-          clearTimeout(timer);
-          child.stdout?.off("data", check);
-          child.off("close", onExit);
-        };
-        child.stdout?.on("data", check);
-        child.once("close", onExit);
-        check();
-      });
-    },
+    waitForStdout: (predicate) => waitFor("stdout", predicate),
+    waitForStderr: (predicate) => waitFor("stderr", predicate),
   };
 }
 
 /** Runs the CLI to its end (bounded by WAIT_MS) and returns what it printed. */
-async function runToExit(args: string[]): Promise<Exit & { stdout: string; stderr: string }> {
-  const run = runCli(args);
+async function runToExit(args: string[], env: Record<string, string> = {}): Promise<Exit & { stdout: string; stderr: string }> {
+  const run = runCli(args, env);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`cli ${args.join(" ")} did not exit within ${WAIT_MS} ms`)), WAIT_MS);
@@ -225,14 +230,91 @@ describe("--fixtures with a custom YAML file", () => {
   });
 });
 
+describe("settings from the environment, the control token from a file", () => {
+  const TOKEN = "file-token-5d1e";
+  let run: CliRun;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    const tokenFile = join(tempDir, "control-token");
+    writeFileSync(tokenFile, `${TOKEN}\n`);
+    chmodSync(tokenFile, 0o600);
+    run = runCli(["--port", "0"], {
+      // Overridden by the command line's --port 0 (checked below).
+      CREATECHAT_MOCK_PORT: "1",
+      CREATECHAT_MOCK_QUOTA: "5",
+      CREATECHAT_MOCK_LOG: "silent",
+      CREATECHAT_MOCK_CONTROL_TOKEN_FILE: tokenFile,
+    });
+    baseUrl = await listeningUrl(run);
+  });
+
+  it("listens where the command line says, not the variable", () => {
+    expect(new URL(baseUrl).port).not.toBe("1");
+  });
+
+  it("takes the quota and the log format from their variables", async () => {
+    const res = await createChat(baseUrl, "demo-all-methods", 1001, 11001);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("X-RateLimit-Resource-Limit")).toBe("5");
+    expect(res.headers.get("X-RateLimit-Resource-Remaining")).toBe("4");
+    // silent: the banner is the one line on stdout.
+    expect(run.stdout().trimEnd().split("\n")).toHaveLength(1);
+    expect(run.stderr()).toBe("");
+  });
+
+  it("locks the control API with the file's token, its final newline dropped", async () => {
+    const state = (authorization?: string) =>
+      fetch(`${baseUrl}/__mock/state`, { headers: authorization === undefined ? {} : { Authorization: authorization }, signal: AbortSignal.timeout(WAIT_MS) });
+    expect((await state()).status).toBe(401);
+    expect((await state(`Bearer ${TOKEN}x`)).status).toBe(401);
+    const answered = await state(`Bearer ${TOKEN}`);
+    expect(answered.status).toBe(200);
+    expect(((await answered.json()) as { quota: { limit: number } }).quota.limit).toBe(5);
+  });
+
+  it("ends with exit code 0 on SIGTERM", async () => {
+    expect(await stopWith(run, "SIGTERM")).toEqual({ code: 0, signal: null });
+  });
+});
+
+describe("--host other than loopback, without a control token", () => {
+  let run: CliRun;
+
+  beforeAll(() => {
+    run = runCli(["--host", "0.0.0.0", "--port", "0", "--log", "silent"]);
+  });
+
+  it("warns in one line on stderr, and serves", async () => {
+    const stderr = await run.waitForStderr((text) => text.includes("\n"));
+    expectOneLine(stderr);
+    expect(stderr).toBe(
+      "warning: --host 0.0.0.0 serves other machines, but without a control token the control API (/__mock) answers this one only; " +
+        "give --control-token or --control-token-file to drive it from elsewhere\n",
+    );
+    const out = await run.waitForStdout((text) => text.includes("\n"));
+    const port = /^createChat mock listening on http:\/\/0\.0\.0\.0:(\d+) \(docs: [^)]*\)\n$/.exec(out)?.[1];
+    expect(port, out).toBeDefined();
+    expect((await createChat(`http://127.0.0.1:${port}`, "demo-all-methods", 1001, 11001)).status).toBe(200);
+  });
+
+  it("ends with exit code 0 on SIGTERM", async () => {
+    expect(await stopWith(run, "SIGTERM")).toEqual({ code: 0, signal: null });
+  });
+});
+
 describe("commands that end by themselves", () => {
   it("--help prints the usage with every option and exits 0; --version prints the package version", async () => {
     const [help, version] = await Promise.all([runToExit(["--help"]), runToExit(["--version"])]);
     expect(help.code).toBe(0);
-    expect(help.stdout).toMatch(/^Usage: /);
-    for (const flag of ["--port", "--host", "--quota", "--window", "--parallel-limit", "--latency", "--fixtures", "--log", "--journal-size", "--control-token", "--help", "--version"]) {
-      expect(help.stdout).toContain(flag);
+    expect(help.stdout).toMatch(/^Usage: createchat-mock \[options\]\n/);
+    const settings = ["port", "host", "quota", "window", "parallel-limit", "latency", "fixtures", "log", "journal-size", "control-token", "control-token-file", "max-chats", "shutdown-grace", "request-timeout"];
+    for (const name of settings) {
+      expect(help.stdout).toMatch(new RegExp(`^  --${name} <`, "m"));
+      expect(help.stdout).toMatch(new RegExp(`^ +env: CREATECHAT_MOCK_${name.toUpperCase().replaceAll("-", "_")}$`, "m"));
     }
+    expect(help.stdout).toMatch(/^ {2}-h, --help /m);
+    expect(help.stdout).toMatch(/^ {2}--version /m);
     expect(help.stderr).toBe("");
 
     expect(version.code).toBe(0);
@@ -250,8 +332,12 @@ describe("commands that end by themselves", () => {
     const takenPort = (taken.address() as { port: number }).port;
 
     try {
-      const cases: Array<[string[], string]> = [
+      const emptyToken = join(tempDir, "empty-token");
+      writeFileSync(emptyToken, "\n");
+      const cases: Array<[string[], string, Record<string, string>?]> = [
         [["--window", "2x"], 'error: --window "2x": expected a duration like 90s, 15m or 1h'],
+        [[], 'error: CREATECHAT_MOCK_WINDOW "2x": expected a duration like 90s, 15m or 1h', { CREATECHAT_MOCK_WINDOW: "2x" }],
+        [["--control-token-file", emptyToken], `error: --control-token-file ${emptyToken}: file is empty`],
         [["--latency", "200-50"], `error: --latency "200-50": the range's minimum 200 is above its maximum 50`],
         [["--verbose"], "error: --verbose: unknown option (see --help)"],
         [["--fixtures", badModel], `error: --fixtures ${badModel}: /businesses/0/model must be one of FBS, FBY, DBS, EXPRESS`],
@@ -261,9 +347,9 @@ describe("commands that end by themselves", () => {
           `error: cannot listen on 127.0.0.1:${takenPort}: address already in use (EADDRINUSE); choose another --port, or --port 0 for a free one`,
         ],
       ];
-      const results = await Promise.all(cases.map(([args]) => runToExit(args)));
+      const results = await Promise.all(cases.map(([args, , env]) => runToExit(args, env)));
       results.forEach((result, i) => {
-        const [args, line] = cases[i] as [string[], string];
+        const [args, line] = cases[i] as [string[], string, Record<string, string>?];
         expect(result.code, args.join(" ")).toBe(2);
         expectOneLine(result.stderr);
         expect(result.stderr).toBe(`${line}\n`);

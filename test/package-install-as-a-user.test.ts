@@ -128,7 +128,7 @@ describe("npm pack", () => {
     const outside = paths.filter(
       (p) =>
         p !== FIXTURES &&
-        !/^(dist\/(client|mock|testing|generated)\/([\w-]+\/)*[\w.-]+\.(js|d\.ts)|generated\/[\w.-]+\.(ts|md)|openapi\.yaml|package\.json|README\.md|LICENSE)$/.test(p),
+        !/^(dist\/(client|mock|testing|generated)\/([\w.-]+\/)*[\w.-]+\.(js|d\.ts)|generated\/[\w.-]+\.(ts|md)|openapi\.yaml|package\.json|README\.md|LICENSE)$/.test(p),
     );
     expect(outside).toEqual([]);
     expect(paths).toContain(FIXTURES);

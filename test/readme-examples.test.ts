@@ -7,8 +7,9 @@
  * - marked `<!-- readme-test: typescript -->`: run as a module from the repository root, with a fresh
  *   mock behind `http://127.0.0.1:4010` as above; the package's own imports
  *   (`market-createchat-mock/client`, `/mock`, `/testing`) are pointed at the sources here;
- * - marked `<!-- readme-test: cli -->`: each `npx createchat-mock …` / `npm start -- …` line is the
- *   mock's CLI started for real (on a free port); a `# …` line under it is the first line it prints
+ * - marked `<!-- readme-test: cli -->`: each `npx createchat-mock …` / `npm start -- …` line, after
+ *   optional `NAME=value` variables, is the mock's CLI started for real (on a free port, with those
+ *   variables in its environment); a `# …` line under it is the first line it prints
  *   (the banner, or the `error: …` of a refusal, which must exit 2); a started mock must stop with
  *   exit code 0 on SIGTERM;
  * - not marked, and then its lines, trimmed, are consecutive lines of a file in examples/ (which
@@ -21,7 +22,7 @@ import { rm, writeFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { USAGE } from "../mock/cli.js";
+import { ENV_PREFIX, optionsMarkdown } from "../mock/cli/index.js";
 import { startMockServer, type RunningMock } from "../mock/http/server.js";
 import { exitWithin, killAllChildren, startCli } from "./support/cli-child.js";
 
@@ -177,14 +178,21 @@ function shellSteps(block: string): ShellStep[] {
   return steps;
 }
 
-/** A CLI line's arguments: `npx createchat-mock` or `npm start --`, then plain words, then an optional `# comment`. */
-function cliArgs(command: string): string[] {
+/** A CLI line: `NAME=value` variables, `npx createchat-mock` or `npm start --`, plain words, an optional `# comment`. */
+function cliCommand(command: string): { env: Record<string, string>; args: string[] } {
   const line = command.replace(/\s+#\s.*$/, "").trim();
-  const prefix = /^(npx createchat-mock|npm start --|npm start)(\s|$)/.exec(line);
-  if (!prefix) throw new Error(`not a CLI line (npx createchat-mock … or npm start -- …): ${command}`);
-  const rest = line.slice(prefix[1]!.length).trim();
-  if (/['"\\$`]/.test(rest)) throw new Error(`the CLI runner takes plain words only: ${command}`);
-  return rest === "" ? [] : rest.split(/\s+/);
+  const prefix = /^((?:[A-Z][A-Z0-9_]*=\S*\s+)*)(npx createchat-mock|npm start --|npm start)(\s|$)/.exec(line);
+  if (!prefix) throw new Error(`not a CLI line ([NAME=value …] npx createchat-mock … or npm start -- …): ${command}`);
+  const rest = line.slice(prefix[1]!.length + prefix[2]!.length).trim();
+  if (/['"\\$`]/.test(rest + prefix[1]!)) throw new Error(`the CLI runner takes plain words only: ${command}`);
+  const env = Object.fromEntries(
+    prefix[1]!
+      .trim()
+      .split(/\s+/)
+      .filter((word) => word !== "")
+      .map((word) => [word.slice(0, word.indexOf("=")), word.slice(word.indexOf("=") + 1)]),
+  );
+  return { env, args: rest === "" ? [] : rest.split(/\s+/) };
 }
 
 /** On a free port whatever port the README names, so a mock already on 4010 does not matter. */
@@ -222,15 +230,15 @@ describe("the code blocks of the README and docs/", () => {
     expect(NOT_RUN_HERE.filter((entry) => !bodies.has(entry.block)).map((entry) => entry.block.split("\n")[0])).toEqual([]);
   });
 
-  it("lists every option of the CLI's --help in the first column of a table", () => {
-    const options = [...USAGE.matchAll(/^ {2}(?:-\w, )?(--[\w-]+)/gm)].map((m) => m[1] as string);
-    expect(options.length).toBeGreaterThanOrEqual(15);
-    const firstCells = documents
-      .flatMap((doc) => doc.text.split("\n"))
-      .filter((line) => line.startsWith("|"))
-      .map((row) => row.split("|")[1] ?? "");
-    const missing = options.filter((option) => !firstCells.some((cell) => new RegExp(`\`${option}[\` ]`).test(cell)));
-    expect(missing).toEqual([]);
+  it("has the option table the CLI's own table makes, env column included", () => {
+    const lines = readme.split("\n");
+    const start = lines.indexOf("| option | environment variable | default | meaning |");
+    expect(start, "the README's option table (its header row)").toBeGreaterThan(-1);
+    const end = lines.findIndex((line, i) => i > start && !line.startsWith("|"));
+    const inReadme = lines.slice(start, end === -1 ? undefined : end).join("\n");
+    // On a mismatch the message is the table to paste: mock/cli/options.ts is where an option changes.
+    expect(inReadme, `README.md's option table; it should read:\n${optionsMarkdown()}\n`).toBe(optionsMarkdown());
+    expect(inReadme).toContain(`\`${ENV_PREFIX}PARALLEL_LIMIT\``);
   });
 });
 
@@ -268,7 +276,8 @@ describe("the examples of the README and docs/ run as written", () => {
     const steps = shellSteps(block);
     expect(steps.length).toBeGreaterThan(0);
     for (const step of steps) {
-      const cli = startCli(onFreePort(cliArgs(step.command)));
+      const { env, args } = cliCommand(step.command);
+      const cli = startCli(onFreePort(args), { env });
       if (step.expected?.startsWith("error: ")) {
         const exit = await exitWithin(cli, 10_000);
         expect([exit.code, cli.stderr().trim(), cli.stdout()], step.command).toEqual([2, step.expected, ""]);

@@ -14,6 +14,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Contract } from "../contract/load-contract.js";
 import { acceptsMediaType, JSON_MEDIA_TYPE } from "../contract/media-type.js";
 import { describeProblem, toProblems } from "../contract/schema-problems.js";
+import { LOOPBACK_RANGES } from "../http/loopback.js";
 import { readBody } from "../http/request-body.js";
 import { answerMethodNotAllowed } from "../http/method-not-allowed.js";
 import { errorBody, type MockFailure } from "../stages/errors.js";
@@ -197,8 +198,6 @@ const controlForbidden = (address: string) =>
     `The control API answers loopback clients only (this one is ${address}); start the mock with --control-token (MockOptions.controlToken) to use it from elsewhere`,
   );
 
-/** Loopback: 127.0.0.0/8 and ::1 (IPv4-mapped forms included: Hono's matcher handles them). */
-const LOOPBACK = ["127.0.0.0/8", "::1"];
 
 /**
  * With a control token: Hono's bearer auth (constant-time comparison), from any client. Without:
@@ -221,7 +220,8 @@ function controlAccess(controlToken: string | undefined, remoteAddress: (c: Cont
   }
   return ipRestriction(
     (c) => remoteAddress(c) ?? "127.0.0.1",
-    { allowList: LOOPBACK },
+    // IPv4-mapped forms included: Hono's matcher handles them.
+    { allowList: [...LOOPBACK_RANGES] },
     (remote, c) => reply(c, controlForbidden(remote.addr)),
   );
 }

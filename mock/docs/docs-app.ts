@@ -151,6 +151,10 @@ export function createDocsApp(options: DocsOptions = {}): Hono {
   };
   const initScript = staticFile(INIT_SCRIPT, "text/javascript; charset=utf-8");
 
+  // The root points a visitor (or a probe) to what the mock serves.
+  docs.get("/", (c) =>
+    c.json({ service: `${loadContractFiles().title} (mock)`, docs: DOCS_PATH, health: "/__mock/health", contract: "/openapi.yaml", control: "/__mock" }),
+  );
   docs.get("/openapi.yaml", (c) => sendStatic(c, loadContractFiles().yaml));
   docs.get("/openapi.json", (c) => sendStatic(c, loadContractFiles().json));
 

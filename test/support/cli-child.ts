@@ -8,7 +8,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const BANNER = /^createChat mock listening on (http:\/\/\S+)$/m;
+const BANNER = /^createChat mock listening on (http:\/\/\S+) \(docs: \S+\/docs, health: \S+\/__mock\/health\)$/m;
 
 export interface Exit {
   code: number | null;
@@ -27,9 +27,25 @@ export interface CliChild {
 
 const children: ChildProcess[] = [];
 
-/** Starts the CLI with `args`; `url` resolves from the banner (rejects if the child exits first or after `waitMs`). */
-export function startCli(args: readonly string[], waitMs = 10_000): CliChild {
-  const child = spawn(process.execPath, ["--import", "tsx", "mock/cli.ts", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+/**
+ * This process's environment without the CLI's own variables (CREATECHAT_MOCK_*), so a shell that
+ * sets one cannot change what a test's child does, plus `env`.
+ */
+export function cliEnvironment(env: Readonly<Record<string, string>> = {}): NodeJS.ProcessEnv {
+  const inherited = Object.entries(process.env).filter(([name]) => !name.startsWith("CREATECHAT_MOCK_"));
+  return { ...Object.fromEntries(inherited), ...env };
+}
+
+/**
+ * Starts the CLI with `args`, and `env` added to its environment; `url` resolves from the banner
+ * (rejects if the child exits first or after `waitMs`, default 10 s).
+ */
+export function startCli(args: readonly string[], { waitMs = 10_000, env = {} }: { waitMs?: number; env?: Readonly<Record<string, string>> } = {}): CliChild {
+  const child = spawn(process.execPath, ["--import", "tsx", "mock/cli.ts", ...args], {
+    cwd: ROOT,
+    env: cliEnvironment(env),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   children.push(child);
   const { stdout, stderr, exited } = captureOutput(child);
   const url = new Promise<string>((resolve, reject) => {

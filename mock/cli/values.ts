@@ -1,0 +1,83 @@
+/**
+ * The kinds of option value: each turns the text of a command-line argument or an environment
+ * variable into a value, or throws {@link ValueError} saying what it expected. They know nothing
+ * of where the text came from; the parser puts the option's or the variable's name in front.
+ */
+import type { Latency } from "../stages/pipeline.js";
+import { MAX_TIMER_MS, parseDuration } from "../state/clock.js";
+
+/** A refused text; the message is what was expected, e.g. `expected an integer >= 1`. */
+export class ValueError extends Error {
+  override readonly name = "ValueError";
+}
+
+/**
+ * A value that parsed but cannot be used (an unreadable file); the message follows the option's
+ * name on the error line, e.g. `missing.yaml: cannot read file: no such file`.
+ */
+export class LoadError extends Error {
+  override readonly name = "LoadError";
+}
+
+/** Text → value; throws {@link ValueError}. */
+export type Parser<T> = (text: string) => T;
+
+/** Whole numbers from `min` to `max`, digits only. */
+export function integer(min: number, max: number = Number.MAX_SAFE_INTEGER): Parser<number> {
+  const range = max === Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer from ${min} to ${max}`;
+  return (text) => {
+    // Digits only: Number() would also take "1e3", "0x10", " 7" and "", none of which a user means as a count.
+    const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+    if (!(value >= min && value <= max)) throw new ValueError(`expected ${range}`);
+    return value;
+  };
+}
+
+/** Any text but the empty one (an address, a token, a path). */
+export const nonEmpty: Parser<string> = (text) => {
+  if (text === "") throw new ValueError("expected a non-empty value");
+  return text;
+};
+
+/** A positive duration such as `90s` or `15m`, in ms; `timer`: also no longer than a timer can wait. */
+export function duration(options: { timer: boolean }): Parser<number> {
+  return (text) => {
+    let ms: number;
+    try {
+      ms = parseDuration(text);
+    } catch {
+      throw new ValueError("expected a duration like 90s, 15m or 1h");
+    }
+    if (ms <= 0) throw new ValueError("must be longer than zero");
+    if (options.timer && ms > MAX_TIMER_MS) throw new ValueError(`expected at most ${MAX_TIMER_MS} ms (what a timer can wait)`);
+    return ms;
+  };
+}
+
+/** `120` (fixed) or `50-200` (an inclusive range), in ms. */
+export const latency: Parser<Latency> = (text) => {
+  const match = /^(\d+)(?:-(\d+))?$/.exec(text);
+  if (match === null) throw new ValueError("expected milliseconds like 120, or a range like 50-200");
+  const minMs = Number(match[1]);
+  const maxMs = match[2] === undefined ? minMs : Number(match[2]);
+  if (minMs > MAX_TIMER_MS || maxMs > MAX_TIMER_MS) throw new ValueError(`expected at most ${MAX_TIMER_MS} ms (what a timer can wait)`);
+  if (minMs > maxMs) throw new ValueError(`the range's minimum ${minMs} is above its maximum ${maxMs}`);
+  return { minMs, maxMs };
+};
+
+/** One of a fixed list of words. */
+export function oneOf<T extends string>(choices: readonly T[]): Parser<T> {
+  return (text) => {
+    const choice = choices.find((c) => c === text);
+    if (choice === undefined) throw new ValueError(`expected one of ${choices.join(", ")}`);
+    return choice;
+  };
+}
+
+/** The shortest exact way to write `ms` as a duration `parseDuration` reads back: 3600000 → `1h`. */
+export function formatDuration(ms: number): string {
+  for (const [unit, size] of [["d", 86_400_000], ["h", 3_600_000], ["m", 60_000], ["s", 1_000]] as const) {
+    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${ms}ms`;
+}
