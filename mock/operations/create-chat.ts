@@ -3,7 +3,7 @@
  * body names the chat's context (an order or a return; the deprecated `orderId` is an order), the
  * business must have it, and the chat is idempotent per context: asking again gives the same chat.
  */
-import type { components } from "../../generated/schema.js";
+import { chatContextTypeValues, type components } from "../../generated/schema.js";
 import type { Problem } from "../contract/schema-problems.js";
 import type { BodyRead } from "../http/request-body.js";
 import { apiFailure, type MockFailure } from "../stages/errors.js";
@@ -60,8 +60,8 @@ export const createChat: OperationHandler = {
   faultFacts(body: BodyRead) {
     const value = body.json?.value as { context?: { type?: unknown }; orderId?: unknown } | null | undefined;
     if (!value || typeof value !== "object") return {};
-    const type = value.context?.type;
-    if (type === "ORDER" || type === "RETURN") return { contextType: type };
+    const type = chatContextTypeValues.find((known) => known === value.context?.type);
+    if (type !== undefined) return { contextType: type };
     return value.orderId !== undefined ? { contextType: "ORDER" } : {};
   },
 
