@@ -2,7 +2,7 @@
  * The mock as one Hono app, assembled from the contract: a route per operation of openapi.yaml,
  * each handed to the pipeline (mock/stages/pipeline.ts) that holds every other rule; the control
  * API under /__mock; the docs page. Hono routes everything, in-process (`app.fetch`) and over a
- * socket (mock/http/server.ts); its methodNotAllowed middleware answers 405 on every path.
+ * socket (mock/server.ts); its methodNotAllowed middleware answers 405 on every path.
  */
 import { Hono, type Context } from "hono";
 import { loadContract, type Contract, type Operation } from "./contract/load-contract.js";
@@ -62,7 +62,7 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 const honoPath = (pathTemplate: string) => pathTemplate.replace(/\{(\w+)\}/g, ":$1");
 
 /**
- * Creates the mock as a Hono app; call `app.fetch(request)` in-process or serve it (mock/http/server.ts).
+ * Creates the mock as a Hono app; call `app.fetch(request)` in-process or serve it (mock/server.ts).
  *
  * @example
  * const app = createMockApp({ clock: createManualClock(Date.parse("2026-11-25T12:00:00Z")) });

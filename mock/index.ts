@@ -1,6 +1,6 @@
 /** The mock's public surface: build it in-process, serve it on a socket, drive its time and data. */
 export { createMockApp, type Latency, type MockApp, type MockOptions } from "./app.js";
-export { startMockServer, ListenError, type RunningMock, type ServeOptions } from "./http/server.js";
+export { startMockServer, ListenError, type RunningMock, type ServeOptions } from "./server.js";
 export { createMockState, type MockState, type MockStateOptions } from "./state/memory-state.js";
 export type { Admission, Deferrable, MaybePromise, MockStore, QuotaLimits } from "./state/store.js";
 export { createControllableClock, createManualClock, systemClock, type Clock, type ControllableClock } from "./state/clock.js";

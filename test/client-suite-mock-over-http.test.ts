@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from "vitest";
-import { startMockServer, type RunningMock } from "../mock/http/server.js";
+import { startMockServer, type RunningMock } from "../mock/server.js";
 import { defineClientSuite } from "./client-suite/define-client-suite.js";
 
 // The typed client against the mock on a real socket; the same suite runs in-process and against Prism's mock.

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from "vitest";
-import { startMockServer, type RunningMock } from "../mock/http/server.js";
+import { startMockServer, type RunningMock } from "../mock/server.js";
 import { runContractSuite } from "./contract/run-suite.js";
 
 let mock: RunningMock;

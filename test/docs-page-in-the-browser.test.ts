@@ -9,7 +9,7 @@ import { existsSync } from "node:fs";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_API_KEY } from "../mock/docs/docs-app.js";
-import { startMockServer, type RunningMock } from "../mock/http/server.js";
+import { startMockServer, type RunningMock } from "../mock/server.js";
 import { loadContract } from "../mock/contract/load-contract.js";
 
 const CHROMIUM = "/usr/bin/chromium";

@@ -3,7 +3,7 @@
  * through app.fetch: the same answers when Node's HTTP server sits in between.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { startMockServer, type RunningMock } from "../mock/http/server.js";
+import { startMockServer, type RunningMock } from "../mock/server.js";
 
 let mock: RunningMock | undefined;
 afterEach(async () => {

@@ -23,7 +23,7 @@ import { join, relative, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { ENV_PREFIX, optionsMarkdown } from "../mock/cli/index.js";
-import { startMockServer, type RunningMock } from "../mock/http/server.js";
+import { startMockServer, type RunningMock } from "../mock/server.js";
 import { exitWithin, killAllChildren, startCli } from "./support/cli-child.js";
 
 const root = resolve(import.meta.dirname, "..");

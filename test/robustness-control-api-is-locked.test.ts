@@ -11,7 +11,7 @@ import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import { createMockApp, type MockApp } from "../mock/app.js";
 import { createManualClock } from "../mock/state/clock.js";
-import { startMockServer, type RunningMock } from "../mock/http/server.js";
+import { startMockServer, type RunningMock } from "../mock/server.js";
 import { T0 } from "./support/api.js";
 
 const TOKEN = "ctl-lock-Vb7Kp2Qs";

@@ -10,7 +10,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMockApp } from "../mock/app.js";
 import { createManualClock } from "../mock/state/clock.js";
-import { startMockServer, type RunningMock } from "../mock/http/server.js";
+import { startMockServer, type RunningMock } from "../mock/server.js";
 import { loadContract } from "../mock/contract/load-contract.js";
 import { createMockState } from "../mock/state/memory-state.js";
 import { compileValidator } from "../mock/contract/validators.js";

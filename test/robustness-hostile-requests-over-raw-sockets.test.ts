@@ -6,7 +6,7 @@
  */
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMockServer, type RunningMock } from "../mock/http/server.js";
+import { startMockServer, type RunningMock } from "../mock/server.js";
 
 const BODY = '{"context":{"type":"ORDER","id":11001}}';
 const PATH = "/v2/businesses/1001/chats/new";

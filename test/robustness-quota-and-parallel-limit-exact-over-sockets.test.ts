@@ -6,7 +6,7 @@
  */
 import { request as httpRequest, Agent } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
-import { startMockServer, type RunningMock } from "../mock/http/server.js";
+import { startMockServer, type RunningMock } from "../mock/server.js";
 
 const running: RunningMock[] = [];
 afterEach(async () => {

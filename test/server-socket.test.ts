@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:net";
 import { request as httpRequest, Agent } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
-import { ListenError, startMockServer, type RunningMock } from "../mock/http/server.js";
+import { ListenError, startMockServer, type RunningMock } from "../mock/server.js";
 import { expectConformsToContract } from "./support/conformance.js";
 
 const running: RunningMock[] = [];

@@ -2,7 +2,7 @@
  * `startMock`: the mock on a free port for a test file, with its control API at hand: what
  * WireMock's JUnit rule or Prism in a `beforeAll` give, in one call.
  */
-import { startMockServer, type ServeOptions } from "../mock/http/server.js";
+import { startMockServer, type ServeOptions } from "../mock/server.js";
 import type { MockApp } from "../mock/app.js";
 import { createMockControl, type MockControl } from "./control-client.js";
 import { checkFixtures, type FixturesInput } from "./fixtures-input.js";

@@ -4,7 +4,7 @@
  * half-configured.
  */
 import { constants as osConstants } from "node:os";
-import { ListenError, startMockServer, type RunningMock, type ServeOptions } from "../http/server.js";
+import { ListenError, startMockServer, type RunningMock, type ServeOptions } from "../server.js";
 import { packageVersion } from "../package-files.js";
 import { contract, optionKey, OPTIONS, type CliOption, type LoadContext, type OptionsOf } from "./options.js";
 import { parseCliArgs, type Environment, type GivenBy } from "./parse.js";

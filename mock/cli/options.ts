@@ -6,7 +6,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { loadContract } from "../contract/load-contract.js";
-import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REQUEST_TIMEOUT_MS, type ServeOptions } from "../http/server.js";
+import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REQUEST_TIMEOUT_MS, type ServeOptions } from "../server.js";
 import { createLogger, LOG_FORMATS, type LogFormat } from "../log/log.js";
 import { DEFAULT_MAX_CHATS } from "../state/chats.js";
 import { FixturesError, loadFixturesFile } from "../state/fixtures.js";

@@ -15,7 +15,7 @@ import type { Contract } from "../contract/load-contract.js";
 import { acceptsMediaType, JSON_MEDIA_TYPE } from "../contract/media-type.js";
 import { describeProblem, toProblems } from "../contract/schema-problems.js";
 import { LOOPBACK_RANGES } from "../http/loopback.js";
-import { readBody } from "../http/request-body.js";
+import { readBody } from "../stages/read-body.js";
 import { answerMethodNotAllowed } from "../http/method-not-allowed.js";
 import { errorBody, type MockFailure } from "../stages/errors.js";
 import { FixturesError, parseFixtures, type Fixtures } from "../state/fixtures.js";

@@ -7,7 +7,7 @@
 import type { Context } from "hono";
 import type { ApiRequest } from "../stages/pipeline.js";
 import { redactHeaderList, redactHeaders } from "../state/journal.js";
-import { readBody } from "./request-body.js";
+import { readBody } from "../stages/read-body.js";
 
 /** Node's request, where @hono/node-server passes it in the context's bindings. */
 interface NodeBindings {

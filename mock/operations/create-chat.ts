@@ -5,10 +5,10 @@
  */
 import { chatContextTypeValues, type components } from "../../generated/schema.js";
 import type { Problem } from "../contract/schema-problems.js";
-import type { BodyRead } from "../http/request-body.js";
+import type { BodyRead } from "../stages/read-body.js";
 import { apiFailure, type MockFailure } from "../stages/errors.js";
 import type { BusinessFixture, FixtureIndex } from "../state/fixtures.js";
-import type { OperationHandler } from "./operation-handler.js";
+import type { OperationHandler } from "../stages/operation-handler.js";
 
 export type ChatContext = components["schemas"]["ChatContext"];
 export type CreateChatRequest = components["schemas"]["CreateChatRequest"];

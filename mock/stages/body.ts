@@ -8,8 +8,8 @@ import type { DeclaredParameter } from "../contract/load-contract.js";
 import { acceptsMediaType } from "../contract/media-type.js";
 import type { Problem } from "../contract/schema-problems.js";
 import type { OperationValidator } from "../contract/validators.js";
-import { MAX_BODY_BYTES, type BodyRead } from "../http/request-body.js";
-import type { OperationHandler } from "../operations/operation-handler.js";
+import { MAX_BODY_BYTES, type BodyRead } from "./read-body.js";
+import type { OperationHandler } from "./operation-handler.js";
 import { failures, type MockFailure } from "./errors.js";
 
 export type Verdict<T> = { ok: true; value: T } | { ok: false; failure: MockFailure };

@@ -7,9 +7,9 @@
  */
 import type { Operation } from "../contract/load-contract.js";
 import type { ContractValidator, OperationValidator } from "../contract/validators.js";
-import type { BodyRead } from "../http/request-body.js";
+import type { BodyRead } from "./read-body.js";
 import type { Logger } from "../log/log.js";
-import type { OperationHandler } from "../operations/operation-handler.js";
+import type { OperationHandler } from "./operation-handler.js";
 import { windowEndHttpDate } from "../state/clock.js";
 import type { QuotaDecision } from "../state/quota.js";
 import type { MockStore } from "../state/store.js";
@@ -36,7 +36,7 @@ export interface ApiRequest {
   /** The query string's parameters, read when needed. */
   query(): URLSearchParams;
   headers: HeaderReader;
-  /** Reads the body, once, bounded (see http/request-body.ts). */
+  /** Reads the body, once, bounded (see stages/read-body.ts). */
   readBody(): Promise<BodyRead>;
   /** Aborts when the client goes away; asked for only when the mock is about to wait. */
   signal(): AbortSignal | undefined;

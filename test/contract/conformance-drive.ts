@@ -6,7 +6,7 @@
  * and by `npm run conformance` (scripts/conformance.ts); free of vitest so a script can run it.
  */
 import { loadContract } from "../../mock/contract/load-contract.js";
-import { startMockServer } from "../../mock/http/server.js";
+import { startMockServer } from "../../mock/server.js";
 import { createMockState } from "../../mock/state/memory-state.js";
 import { CONTRACT_PATH, startPrismProxy } from "../support/prism.js";
 import { contractCases, toRequest, type CaseRequest } from "./cases.js";

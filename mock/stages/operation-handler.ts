@@ -6,8 +6,8 @@
  */
 import type { components } from "../../generated/schema.js";
 import type { Problem } from "../contract/schema-problems.js";
-import type { BodyRead } from "../http/request-body.js";
-import type { MockFailure } from "../stages/errors.js";
+import type { BodyRead } from "./read-body.js";
+import type { MockFailure } from "./errors.js";
 import type { FaultRequest } from "../state/faults.js";
 import type { BusinessFixture } from "../state/fixtures.js";
 import type { MaybePromise, MockStore } from "../state/store.js";

@@ -6,11 +6,11 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { getRequestListener, type HttpBindings } from "@hono/node-server";
-import { createMockApp, type MockApp, type MockOptions } from "../app.js";
-import { failures } from "../stages/errors.js";
-import { unjournaledErrorAnswer } from "../stages/pipeline.js";
-import { MAX_TIMER_MS } from "../state/clock.js";
-import { toResponse } from "./answer.js";
+import { createMockApp, type MockApp, type MockOptions } from "./app.js";
+import { failures } from "./stages/errors.js";
+import { unjournaledErrorAnswer } from "./stages/pipeline.js";
+import { MAX_TIMER_MS } from "./state/clock.js";
+import { toResponse } from "./http/answer.js";
 
 /** Port the mock listens on unless told otherwise. */
 export const DEFAULT_PORT = 4010;
