@@ -12,7 +12,7 @@ import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exitWithin } from "../support/cli-child.js";
-import { cleanEnv, createChatCall, killStarted, startServing, type Started } from "./support.js";
+import { cleanEnv, createChatCall, killStarted, startServing, type Started } from "../support/serving.js";
 
 const ROOT = resolve(import.meta.dirname, "..", "..");
 const exec = promisify(execFile);

@@ -1,6 +1,6 @@
-/** Shared by the end-to-end tests: clean environments for npm, and commands that print the listening line. */
+/** For tests that run npm and installed commands: a clean environment for npm, and commands that print the listening line. */
 import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
-import { captureOutput, type Exit } from "../support/cli-child.js";
+import { captureOutput, type Exit } from "./cli-child.js";
 
 export const BANNER = /createChat mock listening on (http:\/\/127\.0\.0\.1:\d+)/;
 
