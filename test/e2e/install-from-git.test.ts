@@ -166,7 +166,7 @@ export const wrong: components["schemas"]["ChatContextType"] = "PARCEL";
   });
 
   it("passes the Python example suite, which starts it through npx", async () => {
-    const result = await exec("python3", ["-m", "unittest", "discover", "-s", join(ROOT, "examples", "python"), "-v"], {
+    const result = await exec("python3", ["-B", "-m", "unittest", "discover", "-s", join(ROOT, "examples", "python"), "-v"], {
       cwd: project,
       env: cleanEnv(),
       timeout: 60_000,

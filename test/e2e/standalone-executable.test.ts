@@ -163,7 +163,7 @@ describe("the Python example suite (examples/python), with the machine's python3
   it("starts the executable, and passes: a chat, a 403 and a 420", async () => {
     const tmp = join(work, "tmp-python");
     mkdirSync(tmp);
-    const result = await exec("python3", ["-m", "unittest", "discover", "-s", join(ROOT, "examples", "python"), "-v"], {
+    const result = await exec("python3", ["-B", "-m", "unittest", "discover", "-s", join(ROOT, "examples", "python"), "-v"], {
       cwd: alone,
       env: { ...cleanEnv(), MOCK_EXECUTABLE: join(alone, NAME), TMPDIR: tmp },
       timeout: 60_000,
