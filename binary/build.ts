@@ -200,8 +200,8 @@ if (isMain) {
   const out = resolve(values.out ?? join(ROOT, "build", process.platform === "win32" ? "createchat-mock.exe" : "createchat-mock"));
   buildBinary(out).then(
     (built) => {
-      const mb = (built.bytes / 1024 / 1024).toFixed(1);
-      console.log(`wrote ${built.path}: ${mb} MB, ${process.platform}-${process.arch}, Node ${process.version}${built.stripped ? ", symbols stripped" : ""}`);
+      const mib = (built.bytes / 1024 / 1024).toFixed(1);
+      console.log(`wrote ${built.path}: ${mib} MiB, ${process.platform}-${process.arch}, Node ${process.version}${built.stripped ? ", symbols stripped" : ""}`);
     },
     (error: unknown) => {
       console.error(`error: ${error instanceof Error ? error.message : String(error)}`);

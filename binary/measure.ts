@@ -69,7 +69,7 @@ const runs = Number(runsText ?? 9);
 const tmp = mkdtempSync(join(tmpdir(), "createchat-mock-measure-"));
 try {
   const env = { ...process.env, TMPDIR: tmp };
-  console.log(`${executable}: ${(statSync(executable).size / 1024 / 1024).toFixed(1)} MB`);
+  console.log(`${executable}: ${(statSync(executable).size / 1024 / 1024).toFixed(1)} MiB`);
   await series("executable", resolve(executable), [], runs, env);
   const cli = resolve(import.meta.dirname, "..", "dist", "mock", "cli.js");
   if (existsSync(cli)) await series("node dist/mock/cli.js", process.execPath, [cli], runs, env);

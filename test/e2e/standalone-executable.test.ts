@@ -71,7 +71,7 @@ afterAll(() => {
 describe("npm run build:binary", () => {
   it("writes one executable file", () => {
     const size = statSync(built).size;
-    console.info(`executable: ${(size / 1024 / 1024).toFixed(1)} MB, built in ${(buildMs / 1000).toFixed(1)} s`);
+    console.info(`executable: ${(size / 1024 / 1024).toFixed(1)} MiB, built in ${(buildMs / 1000).toFixed(1)} s`);
     expect(statSync(built).isFile()).toBe(true);
     // Node itself is most of it; far less would mean no Node inside.
     expect(size).toBeGreaterThan(40 * 1024 * 1024);
