@@ -96,7 +96,8 @@ describe("the CI recipe (examples/ci/github-actions.yml)", () => {
     const startScript = steps[start]?.run ?? "";
     // The bin of the installed package on the README's port, in the background, then a readiness wait.
     expect(startScript).toMatch(/^npx --no -- createchat-mock --port 4010 .*&$/m);
-    expect(startScript).toContain('curl -sf "$MOCK_URL/__mock/state"');
+    // Health needs no credentials, so the same wait works under --control-token.
+    expect(startScript).toContain('curl -sf "$MOCK_URL/__mock/health"');
     expect(steps.some((s) => s.uses?.startsWith("actions/setup-node@"))).toBe(true);
   });
 });

@@ -1,15 +1,16 @@
 /**
- * The package as a user gets it: `npm pack` (whose `prepack` removes dist/ and builds afresh), then
+ * The package as a user gets it: `npm pack` (whose `prepare` removes dist/ and builds afresh), then
  * `npm install <tarball>` into a project of its own outside this repository (its imports cannot
  * reach these sources). There it imports the client and the testing helpers by the package's name,
  * starts the mock through the `createchat-mock` bin (also with the shipped demo fixtures),
- * typechecks against the shipped `.d.ts`, and runs the CI recipe's steps.
+ * typechecks against the shipped `.d.ts`, and runs the CI recipe's steps. A second project, made
+ * by `npm init -y` (CommonJS), loads every entry point with `require()`.
  *
  * Takes a few seconds: a pack (with its build) and an install from npm's cache (the registry is
  * only asked for what the cache lacks).
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -35,7 +36,7 @@ interface PackResult {
 }
 
 const BANNER = /createChat mock listening on (http:\/\/127\.0\.0\.1:\d+)/;
-/** Build output whose source is gone, planted in dist/ before packing: `prepack` must clear it. */
+/** Build output whose source is gone, planted in dist/ before packing: `prepare` must clear it. */
 const STALE = "dist/mock/left-by-a-deleted-source.js";
 /** The one file of examples/ the package ships, for users to copy. */
 const FIXTURES = "examples/fixtures.demo.yaml";
@@ -91,7 +92,7 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "createchat-pack-"));
   mkdirSync(join(ROOT, "dist", "mock"), { recursive: true });
   writeFileSync(join(ROOT, STALE), "export {};\n");
-  // No `npm run build` first: `prepack` removes dist/ and builds.
+  // No `npm run build` first: `prepare` removes dist/ and builds.
   const { stdout } = await exec("npm", ["pack", "--json", "--pack-destination", work], {
     cwd: ROOT,
     env: npmEnv(),
@@ -128,7 +129,7 @@ describe("npm pack", () => {
     const outside = paths.filter(
       (p) =>
         p !== FIXTURES &&
-        !/^(dist\/(client|mock|testing|generated)\/([\w.-]+\/)*[\w.-]+\.(js|d\.ts)|generated\/[\w.-]+\.(ts|md)|openapi\.yaml|package\.json|README\.md|LICENSE)$/.test(p),
+        !/^(dist\/(client|mock|testing|generated)\/([\w.-]+\/)*[\w.-]+\.(js|d\.ts)|generated\/[\w.-]+\.(ts|md)|openapi\.yaml|package\.json|README\.md|LICENSE|CHANGELOG\.md)$/.test(p),
     );
     expect(outside).toEqual([]);
     expect(paths).toContain(FIXTURES);
@@ -136,7 +137,18 @@ describe("npm pack", () => {
     expect(packed.entryCount).toBe(paths.length);
   });
 
-  it("packs a fresh build: prepack removed what an earlier build left in dist/", () => {
+  it("ships the licence and the changelog", () => {
+    const paths = packed.files.map((f) => f.path);
+    expect(paths).toContain("LICENSE");
+    expect(paths).toContain("CHANGELOG.md");
+  });
+
+  it("leaves no tarball in the checkout: it is written to a temporary directory", () => {
+    expect(readdirSync(ROOT).filter((name) => name.endsWith(".tgz"))).toEqual([]);
+    expect(readdirSync(work)).toContain(packed.filename);
+  });
+
+  it("packs a fresh build: prepare removed what an earlier build left in dist/", () => {
     expect(packed.files.map((f) => f.path)).not.toContain(STALE);
     expect(() => readFileSync(join(ROOT, STALE)), `${STALE} is still in dist/`).toThrow();
   });
@@ -243,6 +255,7 @@ console.log(JSON.stringify(out));
       `
 import { createChat, createMarketClient, createRateLimitGuard, RateLimitError, type CreateChatResult } from "${pkg.name}/client";
 import { createMockFetch, type MockStateSnapshot, type StartedMock } from "${pkg.name}/testing";
+import type { components, operations, paths } from "${pkg.name}/schema";
 
 const fetch = createMockFetch({ quota: 5 });
 const client = createMarketClient({ baseUrl: fetch.baseUrl, apiKey: "demo-all-methods", fetch });
@@ -253,6 +266,14 @@ export const until = (e: RateLimitError): Date => e.until;
 export type Started = StartedMock["url"];
 // @ts-expect-error: the contract's context types are ORDER and RETURN only
 createChat(client, 1001, { context: { type: "PARCEL", id: 1 } });
+// The generated contract types, from their own entry point.
+export const request: components["schemas"]["CreateChatRequest"] = { context: { type: "RETURN", id: 32001 } };
+export type Path = keyof paths;
+export const path: Path = "/v2/businesses/{businessId}/chats/new";
+export type Ok = operations["createChat"]["responses"][200]["content"]["application/json"];
+export const ok: Ok = { status: "OK", result: { chatId: 1 } };
+// @ts-expect-error: chatId is an int64 number, not a string
+export const wrong: Ok = { status: "OK", result: { chatId: "1" } };
 `,
     );
     writeFileSync(
@@ -316,5 +337,92 @@ console.log("consumer test passed against", process.env.MOCK_URL);
     } finally {
       killGroup(start.child);
     }
+  });
+});
+
+// `npm init -y` makes a CommonJS project: the package is ESM only, and Node >= 20.19 loads it from require().
+describe("installed into a CommonJS project made by npm init -y", () => {
+  let cjs: string;
+
+  beforeAll(async () => {
+    cjs = join(work, "cjs-consumer");
+    mkdirSync(cjs);
+    await exec("npm", ["init", "-y"], { cwd: cjs, env: npmEnv(), timeout: 30_000 });
+    await exec("npm", ["install", join(work, packed.filename), "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts"], {
+      cwd: cjs,
+      env: npmEnv(),
+      timeout: 120_000,
+    });
+  }, 180_000);
+
+  it("is a CommonJS project", () => {
+    const manifest = JSON.parse(readFileSync(join(cjs, "package.json"), "utf8")) as { type?: string };
+    expect(manifest.type ?? "commonjs").toBe("commonjs");
+  });
+
+  it("loads every entry point with require(), with no warning, and serves through it", async () => {
+    writeFileSync(
+      join(cjs, "require-each.js"),
+      `
+const root = require("${pkg.name}");
+const client = require("${pkg.name}/client");
+const mock = require("${pkg.name}/mock");
+const testing = require("${pkg.name}/testing");
+const schema = require("${pkg.name}/schema");
+
+(async () => {
+  const started = await testing.startMock({ quota: 1 });
+  try {
+    const c = client.createMarketClient({ baseUrl: started.url, apiKey: "demo-all-methods" });
+    const first = await client.createChat(c, 1001, { orderId: 11001 });
+    const second = await client.createChat(c, 1001, { orderId: 11001 });
+    console.log(JSON.stringify({
+      rootIsClient: root.createChat === client.createChat,
+      mockApp: typeof mock.createMockApp,
+      schema: typeof schema,
+      statuses: [first.status, second.status],
+    }));
+  } finally {
+    await started.stop();
+  }
+})();
+`,
+    );
+    const { stdout, stderr } = await exec("node", ["require-each.js"], { cwd: cjs, env: npmEnv(), timeout: 30_000 });
+    expect(JSON.parse(stdout)).toEqual({ rootIsClient: true, mockApp: "function", schema: "object", statuses: [200, 420] });
+    expect(stderr).toBe("");
+  });
+
+  it("typechecks a CommonJS TypeScript file against the shipped .d.ts files (module nodenext)", async () => {
+    writeFileSync(
+      join(cjs, "typed.ts"),
+      `
+import { createChat, createMarketClient, type CreateChatResult } from "${pkg.name}/client";
+import { startMock } from "${pkg.name}/testing";
+import type { components } from "${pkg.name}/schema";
+
+export const body: components["schemas"]["CreateChatRequest"] = { orderId: 11001 };
+export async function run(): Promise<CreateChatResult> {
+  const mock = await startMock();
+  try {
+    return await createChat(createMarketClient({ baseUrl: mock.url, apiKey: "demo-all-methods" }), 1001, body);
+  } finally {
+    await mock.stop();
+  }
+}
+`,
+    );
+    writeFileSync(
+      join(cjs, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: { target: "ES2022", module: "nodenext", moduleResolution: "nodenext", lib: ["ES2022", "DOM"], types: [], strict: true, skipLibCheck: true, noEmit: true },
+        files: ["typed.ts"],
+      }),
+    );
+    const result = await exec(TSC, ["-p", "tsconfig.json"], { cwd: cjs, timeout: 60_000 }).then(
+      () => "",
+      (error: { stdout?: string }) => error.stdout ?? String(error),
+    );
+    expect(result).toBe("");
   });
 });

@@ -97,18 +97,28 @@ const NOT_RUN_HERE: ReadonlyArray<{ block: string; reason: string }> = [
       ".ci/run runs npm ci and npm test, test/cli-process.test.ts runs the command behind npm start",
   },
   {
-    block: [
-      "# in a checkout of this repository",
-      "npm ci",
-      "npm run build",
-      "npm pack                 # writes market-createchat-mock-0.1.0.tgz",
-      "",
-      "# in your project",
-      "npm install --save-dev ../market-createchat-mock/market-createchat-mock-0.1.0.tgz",
-    ].join("\n"),
+    block: "npm install --save-dev market-createchat-mock",
     reason:
-      "build, pack and install into another project: exactly what test/package-install-as-a-user.test.ts does " +
-      "(in a temporary project, from npm's cache), too slow to repeat here",
+      "the install from the npm registry, where the package is not published yet; " +
+      "test/package-install-as-a-user.test.ts installs the same package from its tarball",
+  },
+  {
+    block: "npm install --save-dev github:market-createchat-mock/market-createchat-mock",
+    reason: "an install from GitHub; test/e2e/install-from-git.test.ts reads this line and runs it with a git+file:// clone of this repository",
+  },
+  {
+    block: ["{", '  "allowScripts": {"@scarf/scarf": false, "github:market-createchat-mock/market-createchat-mock": true}', "}"].join("\n"),
+    reason: "a part of a user's package.json; test/e2e/install-from-git.test.ts reads it and writes it into the project it installs into",
+  },
+  {
+    block: ["npm ci", "npm pack --pack-destination ~/tarballs      # writes ~/tarballs/market-createchat-mock-0.1.0.tgz"].join("\n"),
+    reason:
+      "a clean install and a pack (with its build): what test/package-install-as-a-user.test.ts does, " +
+      "into a temporary directory, too slow to repeat here",
+  },
+  {
+    block: ["npm ci", "npm run build:binary       # writes build/createchat-mock (createchat-mock.exe on Windows)"].join("\n"),
+    reason: "the executable's build; test/e2e/standalone-executable.test.ts runs npm run build:binary (with --out into its temporary directory)",
   },
 ];
 
