@@ -197,3 +197,14 @@ describe("docs traffic", () => {
     expect(state.businesses.map((b) => [b.businessId, b.quota.used])).toEqual([[1001, 1], [1002, 0], [1003, 0], [1004, 0], [2001, 0]]);
   });
 });
+
+describe("GET /", () => {
+  it("points to the docs, the health check and the contract, and is neither journaled nor counted", async () => {
+    const app = createMockApp();
+    const res = await app.request("/");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ docs: "/docs", health: "/__mock/health", contract: "/openapi.yaml", control: "/__mock" });
+    const journal = (await (await app.request("/__mock/requests")).json()) as { total: number };
+    expect(journal.total).toBe(0);
+  });
+});
