@@ -4,10 +4,9 @@
  * headers), `x-auth-scopes` and `x-rate-limit`. Everything the mock knows about the API's shapes
  * and rules comes from here, never from a hand copy.
  */
-import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { parse } from "yaml";
 import { packageFilePath } from "../package-files.js";
+import { readContractDocument } from "./contract-document.js";
 
 /** A JSON Schema object as it stands in openapi.yaml. */
 export type SchemaObject = Record<string, unknown>;
@@ -72,6 +71,8 @@ export interface Operation {
 }
 
 export interface Contract {
+  /** SHA-256 (hex) of the file's text, when it was read from a file. */
+  sha256?: string;
   /** Every operation, in the order of the document. */
   operations: Operation[];
   /** `components.schemas`, for compiling validators that resolve `$ref`s. */
@@ -107,7 +108,8 @@ export function loadContract(specPath: string = defaultSpecPath()): Contract {
   const path = resolve(specPath);
   let contract = contractCache.get(path);
   if (contract === undefined) {
-    contract = readContract(parse(readFileSync(path, "utf8")) as unknown);
+    const { sha256, document } = readContractDocument(path);
+    contract = { ...readContract(document), sha256 };
     contractCache.set(path, contract);
   }
   return contract;

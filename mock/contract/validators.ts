@@ -4,10 +4,13 @@
  * operation's validators are compiled when it is first used; problems come back as JSON pointer +
  * reason pairs (contract/schema-problems.ts), so callers can say exactly what is wrong and where.
  */
-import { Ajv, type ValidateFunction } from "ajv";
+import { Ajv, type Options, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
 import type { Contract, DeclaredParameter, Operation, SchemaObject } from "./load-contract.js";
+import { isInt64 } from "./int64.js";
 import { JSON_MEDIA_TYPE } from "./media-type.js";
+import { precompiledValidators } from "./precompiled-validators.js";
+import { validatorKey } from "./validator-key.js";
 import { toProblems, type Problem } from "./schema-problems.js";
 
 export type { Problem } from "./schema-problems.js";
@@ -42,8 +45,6 @@ export interface ContractValidator {
 
 // OpenAPI 3.0 annotations that ajv does not know (it knows `deprecated`); they carry no validation.
 const OPENAPI_ANNOTATIONS = ["example", "xml", "externalDocs", "discriminator"];
-// As a double, 2^63 - 1 rounds up to 2^63, so that is the largest value a parsed JSON int64 can have.
-const INT64_MAX = 2 ** 63;
 const INT64_MAX_BIG = 2n ** 63n - 1n;
 const INT64_MIN_BIG = -(2n ** 63n);
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
@@ -67,15 +68,26 @@ interface CompiledResponse {
   headers: Array<{ name: string; required: boolean; validate: ValidateFunction; integer: boolean }>;
 }
 
-/** One ajv instance that knows the contract's schemas and formats; `compile` takes any schema of the document. */
-function contractCompiler(contract: Contract): (schema: SchemaObject) => ValidateFunction {
-  const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true, verbose: true });
+/**
+ * One ajv instance that knows the contract's schemas and formats, as the mock compiles with it at
+ * run time, and as scripts/prebuild.ts compiles to code with it (`code`: ajv's standalone options).
+ */
+export function createContractAjv(contract: Contract, code?: Options["code"]): Ajv {
+  const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true, verbose: true, code });
   addFormats(ajv);
-  // int64: ajv-formats accepts any integer; a value past the int64 range is not an int64.
-  ajv.addFormat("int64", { type: "number", validate: (n: number) => Number.isInteger(n) && Math.abs(n) <= INT64_MAX });
+  ajv.addFormat("int64", { type: "number", validate: isInt64 });
   ajv.addVocabulary(OPENAPI_ANNOTATIONS);
   ajv.addSchema({ $id: "contract", definitions: rewriteRefs(contract.schemas) as Record<string, SchemaObject> });
-  return (schema) => ajv.compile(rewriteRefs(schema) as SchemaObject);
+  return ajv;
+}
+
+/** A schema of the document as ajv takes it, its `$ref`s pointing into the schema {@link createContractAjv} registers. */
+export const contractSchema = (schema: SchemaObject): SchemaObject => rewriteRefs(schema) as SchemaObject;
+
+/** `compile` over {@link createContractAjv}: takes any schema of the document. */
+function contractCompiler(contract: Contract): (schema: SchemaObject) => ValidateFunction {
+  const ajv = createContractAjv(contract);
+  return (schema) => ajv.compile(contractSchema(schema));
 }
 
 /** A validator of one schema of the document (its `$ref`s resolved against the contract's components). */
@@ -84,9 +96,16 @@ export function compileSchema(contract: Contract, schema: SchemaObject): (value:
   return (value) => (validate(value) ? [] : toProblems(validate.errors));
 }
 
-/** Compiles the contract's validators, each operation's on its first use. */
+/**
+ * Compiles the contract's validators, each operation's on its first use. The package's own
+ * contract comes with its request validators compiled at build time (precompiled-validators.ts);
+ * ajv is set up only for what they do not cover.
+ */
 export function compileValidator(contract: Contract): ContractValidator {
-  const compile = contractCompiler(contract);
+  let compiler: ((schema: SchemaObject) => ValidateFunction) | undefined;
+  const compile = (schema: SchemaObject): ValidateFunction => (compiler ??= contractCompiler(contract))(schema);
+  const built = precompiledValidators !== undefined && precompiledValidators.sha256 === contract.sha256 ? precompiledValidators.validators : {};
+  const requestValidator = (key: string, schema: SchemaObject): ValidateFunction => built[key] ?? compile(schema);
   const resolved = (schema: SchemaObject): SchemaObject => {
     const ref = schema.$ref;
     return typeof ref === "string" ? (contract.schemas[ref.split("/").pop() ?? ""] ?? schema) : schema;
@@ -99,7 +118,8 @@ export function compileValidator(contract: Contract): ContractValidator {
       let compiled = parameters.get(parameter);
       if (compiled === undefined) {
         const target = resolved(parameter.schema);
-        compiled = { validate: compile(parameter.schema), type: target.type, format: target.format };
+        const key = validatorKey(operation.operationId, parameter);
+        compiled = { validate: requestValidator(key, parameter.schema), type: target.type, format: target.format };
         parameters.set(parameter, compiled);
       }
       return compiled;
@@ -145,7 +165,7 @@ export function compileValidator(contract: Contract): ContractValidator {
       },
       requestBody(value) {
         if (bodySchema === undefined) return [];
-        body ??= compile(bodySchema);
+        body ??= requestValidator(validatorKey(operation.operationId, "body"), bodySchema);
         return body(value) ? [] : toProblems(body.errors);
       },
       response({ status, body: responseBody, headers }) {

@@ -12,7 +12,7 @@ import { dirname, join } from "node:path";
 import { Hono, type Context } from "hono";
 import { etag } from "hono/etag";
 import { secureHeaders } from "hono/secure-headers";
-import { parse } from "yaml";
+import { readContractDocument } from "../contract/contract-document.js";
 import { defaultSpecPath } from "../contract/load-contract.js";
 import { answerMethodNotAllowed } from "../http/method-not-allowed.js";
 import { errorBody, type MockFailure } from "../stages/errors.js";
@@ -125,7 +125,7 @@ export function createDocsApp(options: DocsOptions = {}): Hono {
   const loadContractFiles = () => {
     if (contract) return contract;
     const text = readFileSync(specPath, "utf8");
-    const parsed: unknown = parse(text);
+    const parsed = readContractDocument(specPath).document;
     if (!isRecord(parsed)) throw new Error(`${specPath} is not an OpenAPI document`);
     const info = parsed.info;
     const title = isRecord(info) && typeof info.title === "string" ? info.title : "API";

@@ -6,7 +6,6 @@
 import { readFile } from "node:fs/promises";
 import { extname } from "node:path";
 import { Ajv, type ValidateFunction } from "ajv";
-import { parseDocument } from "yaml";
 import { toProblems } from "../contract/schema-problems.js";
 
 /** Fulfilment model of a store; RETURN chats are not available to DBS stores. */
@@ -277,7 +276,7 @@ function parseJsonText(text: string, source: string): unknown {
   }
 }
 
-function parseYamlText(text: string, source: string): unknown {
+function parseYamlText(parseDocument: typeof import("yaml").parseDocument, text: string, source: string): unknown {
   // Warnings (an unknown tag, say) are treated as errors too: the file would not mean what it says.
   const doc = parseDocument(text);
   const problem = doc.errors[0] ?? doc.warnings[0];
@@ -315,7 +314,8 @@ export async function loadFixturesFile(path: string): Promise<Fixtures> {
     throw new FixturesError(path, `cannot read file: ${readFailure(error)}`);
   }
   if (text.trim() === "") throw new FixturesError(path, "file is empty");
-  const data = extension === ".json" ? parseJsonText(text, path) : parseYamlText(text, path);
+  // Loaded when a YAML file is read: a mock started without one never loads the parser.
+  const data = extension === ".json" ? parseJsonText(text, path) : parseYamlText((await import("yaml")).parseDocument, text, path);
   return parseFixtures(data, path);
 }
 
