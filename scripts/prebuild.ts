@@ -21,4 +21,4 @@ writeFileSync(
   `// Written by scripts/prebuild.ts from openapi.yaml; do not edit.\nexport const prebuiltContract = ${JSON.stringify({ sha256, document })};\n`,
 );
 writeFileSync(join(OUT, "precompiled-validators.js"), standaloneValidatorsModule(contract, sha256, "./int64.js"));
-console.log(`prebuild: contract ${sha256.slice(0, 12)}…: as JSON, and its request validators as code`);
+process.stderr.write(`prebuild: contract ${sha256.slice(0, 12)}…: as JSON, and its request validators as code\n`);
