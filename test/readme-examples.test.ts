@@ -7,6 +7,8 @@
  * - marked `<!-- readme-test: typescript -->`: run as a module from the repository root, with a fresh
  *   mock behind `http://127.0.0.1:4010` as above; the package's own imports
  *   (`market-createchat-mock/client`, `/mock`, `/testing`) are pointed at the sources here;
+ * - marked `<!-- readme-test: vitest -->`: a whole test file of a user's suite, its package imports
+ *   pointed at the sources as above, run by vitest on its own (it starts its own mock);
  * - marked `<!-- readme-test: cli -->`: each `npx createchat-mock …` / `npm start -- …` line, after
  *   optional `NAME=value` variables, is the mock's CLI started for real (on a free port, with those
  *   variables in its environment); a `# …` line under it is the first line it prints
@@ -18,7 +20,7 @@
  */
 import { execFile } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
-import { rm, writeFile } from "node:fs/promises";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
@@ -41,8 +43,8 @@ const run = promisify(execFile);
 /** The URL the README's examples use: the CLI's default. The tests put a mock on a free port there. */
 const README_URL = "http://127.0.0.1:4010";
 
-type Kind = "shell" | "typescript" | "cli";
-const KINDS: readonly string[] = ["shell", "typescript", "cli"];
+type Kind = "shell" | "typescript" | "cli" | "vitest";
+const KINDS: readonly string[] = ["shell", "typescript", "cli", "vitest"];
 
 interface Fence {
   /** The document it is in, e.g. `README.md`, `docs/testing.md`. */
@@ -153,11 +155,13 @@ const PACKAGE_ENTRY_POINTS: Readonly<Record<string, string>> = {
   "market-createchat-mock/vitest": "./testing/vitest.js",
 };
 
-function toSourceImports(code: string): string {
+/** The package's imports pointed at the sources, as seen from `dir` (default: the repository's root). */
+function toSourceImports(code: string, dir = root): string {
+  const toRoot = relative(dir, root) || ".";
   return code.replace(/(\bfrom\s*)(["'])(market-createchat-mock(?:\/[\w.-]+)?)\2/g, (whole, from: string, quote: string, name: string) => {
     const target = PACKAGE_ENTRY_POINTS[name];
     // Anything else (market-createchat-mock/openapi.yaml) resolves through the package's own `exports`.
-    return target === undefined ? whole : `${from}${quote}${target}${quote}`;
+    return target === undefined ? whole : `${from}${quote}${target.replace(/^\./, toRoot)}${quote}`;
   });
 }
 
@@ -219,6 +223,7 @@ describe("the code blocks of the README and docs/", () => {
     expect(blocks("shell").length).toBeGreaterThanOrEqual(2);
     expect(blocks("typescript").length).toBeGreaterThanOrEqual(2);
     expect(blocks("cli").length).toBeGreaterThanOrEqual(1);
+    expect(blocks("vitest").filter((f) => f.file === "README.md").length).toBe(1);
     expect(documents.map((doc) => doc.path)).toContain("docs/testing.md");
     expect(blocks("typescript").filter((f) => f.file === "docs/testing.md").length).toBeGreaterThanOrEqual(3);
   });
@@ -235,19 +240,42 @@ describe("the code blocks of the README and docs/", () => {
     expect(orphans, "blocks neither marked <!-- readme-test: … -->, nor lines of a file in examples/, nor allowlisted").toEqual([]);
   });
 
+  it("links only to files and headings that exist", () => {
+    const slug = (title: string) => title.trim().toLowerCase().replace(/[`*_]/g, "").replace(/[^\w\- ]/g, "").replace(/ /g, "-");
+    const headings = (text: string) => new Set(text.replace(/^```[\s\S]*?^```/gm, "").split("\n").flatMap((l) => /^#{1,6} (.*)$/.exec(l)?.[1] ?? []).map(slug));
+    const broken: string[] = [];
+    for (const doc of documents) {
+      const prose = doc.text.replace(/^```[\s\S]*?^```/gm, "");
+      for (const [, target] of prose.matchAll(/\]\(([^)\s]+)\)/g)) {
+        if (/^[a-z]+:/.test(target as string)) continue;
+        const [file, anchor] = (target as string).split("#") as [string, string | undefined];
+        const path = file === "" ? join(root, doc.path) : resolve(root, doc.path, "..", file);
+        let text: string;
+        try {
+          text = readFileSync(path, "utf8");
+        } catch {
+          broken.push(`${doc.path}: ${target} (no such file)`);
+          continue;
+        }
+        if (anchor !== undefined && path.endsWith(".md") && !headings(text).has(anchor)) broken.push(`${doc.path}: ${target} (no such heading)`);
+      }
+    }
+    expect(broken).toEqual([]);
+  });
+
   it("allowlists only blocks the README and docs/ still have", () => {
     const bodies = new Set(allFences.filter((f) => f.marker === undefined).map((f) => f.body.trim()));
     expect(NOT_RUN_HERE.filter((entry) => !bodies.has(entry.block)).map((entry) => entry.block.split("\n")[0])).toEqual([]);
   });
 
-  it("has the option table the CLI's own table makes, env column included", () => {
-    const lines = readme.split("\n");
+  it("has the option table the CLI's own table makes, env column included, in docs/cli.md", () => {
+    const lines = (documents.find((doc) => doc.path === "docs/cli.md")?.text ?? "").split("\n");
     const start = lines.indexOf("| option | environment variable | default | meaning |");
     expect(start, "the README's option table (its header row)").toBeGreaterThan(-1);
     const end = lines.findIndex((line, i) => i > start && !line.startsWith("|"));
     const inReadme = lines.slice(start, end === -1 ? undefined : end).join("\n");
     // On a mismatch the message is the table to paste: mock/cli/options.ts is where an option changes.
-    expect(inReadme, `README.md's option table; it should read:\n${optionsMarkdown()}\n`).toBe(optionsMarkdown());
+    expect(inReadme, `docs/cli.md's option table; it should read:\n${optionsMarkdown()}\n`).toBe(optionsMarkdown());
     expect(inReadme).toContain(`\`${ENV_PREFIX}PARALLEL_LIMIT\``);
   });
 });
@@ -279,6 +307,24 @@ describe("the examples of the README and docs/ run as written", () => {
       await import(file);
     } finally {
       await rm(file, { force: true });
+    }
+  });
+
+  it.each(blocks("vitest").map((f) => [f.file, f.line, f.body] as const))("%s: vitest file at line %i", async (doc, line, block) => {
+    const dir = join(root, "test", `.readme-vitest-${doc.replace(/\W+/g, "-")}-${line}-${process.pid}.tmp`);
+    await mkdir(dir, { recursive: true });
+    try {
+      await writeFile(join(dir, "user.test.ts"), toSourceImports(block, dir));
+      await writeFile(join(dir, "vitest.config.mjs"), 'export default { test: { include: ["user.test.ts"] } };\n');
+      const { stdout } = await run(join(root, "node_modules", ".bin", "vitest"), ["run", "--root", dir, "--config", join(dir, "vitest.config.mjs"), "--reporter=json"], {
+        cwd: root,
+        timeout: 60_000,
+      });
+      const report = JSON.parse(stdout.slice(stdout.indexOf("{"))) as { numPassedTests: number; numFailedTests: number; numTotalTests: number };
+      expect([report.numFailedTests, report.numPassedTests]).toEqual([0, report.numTotalTests]);
+      expect(report.numTotalTests).toBeGreaterThan(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 

@@ -26,12 +26,12 @@ const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
   exports: Record<string, string | { types: string; default: string }>;
 };
 
-/** The README's install-from-git block: the command, and the allowScripts entries it says to add. */
+/** The install-from-git block of docs/install.md: the command, and the allowScripts entries it says to add. */
 function readmeGitInstall(): { command: string; allowScripts: Record<string, boolean> } {
-  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  const readme = readFileSync(join(ROOT, "docs", "install.md"), "utf8");
   const command = /^npm install --save-dev github:\S+$/m.exec(readme)?.[0];
   const allow = /^ {2}"allowScripts": (\{[^\n]*\})$/m.exec(readme)?.[1];
-  if (command === undefined || allow === undefined) throw new Error("the README lacks its install-from-git command or its allowScripts line");
+  if (command === undefined || allow === undefined) throw new Error("docs/install.md lacks its install-from-git command or its allowScripts line");
   return { command, allowScripts: JSON.parse(allow) as Record<string, boolean> };
 }
 
