@@ -15,7 +15,8 @@
  *
  * Env (for shorter runs while working on the bench; the defaults are the issue's): BENCH_SECONDS
  * (10), BENCH_WARMUP_SECONDS (3), BENCH_ROUNDS (2), BENCH_SLICES (8), BENCH_SLICE_SECONDS (2),
- * BENCH_JIT_WARMUP_SECONDS (60), BENCH_INPROCESS_CALLS (20000), BENCH_ONLY (server ids, comma-separated).
+ * BENCH_JIT_WARMUP_SECONDS (60), BENCH_INPROCESS_CALLS (20000), BENCH_ONLY (server ids, comma-separated),
+ * BENCH_LOAD=autocannon (the fallback load generator even where wrk is installed).
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, platform, release, tmpdir } from "node:os";
@@ -200,7 +201,7 @@ async function main(): Promise<void> {
   };
 
   try {
-    const wrk = wrkVersion();
+    const wrk = process.env.BENCH_LOAD === "autocannon" ? undefined : wrkVersion();
     const tool: LoadTool = wrk === undefined ? { kind: "autocannon" } : { kind: "wrk", scriptDir: tmpDir, threads: 1 };
     const loadTool = wrk === undefined ? `autocannon in the bench's own process (no ${"`/usr/bin/wrk`"}: \`${WRK_INSTALL}\` for the issue's setup)` : `${wrk} -t1`;
     log(`load generator: ${loadTool}`);

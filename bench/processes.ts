@@ -35,6 +35,8 @@ export interface ServerProcess {
   stop(graceMs?: number): Promise<void>;
   /** The start of what the server printed, for error messages. */
   output(): string;
+  /** With `ipc`: sends a message over the IPC channel and resolves with the next one back (rejects after `timeoutMs`). */
+  ask(message: unknown, timeoutMs?: number): Promise<unknown>;
 }
 
 const running = new Set<ChildProcess>();
@@ -134,6 +136,8 @@ export interface StartOptions {
   timeoutMs?: number;
   /** How often to try a request while the server starts. Default 5 ms. */
   pollMs?: number;
+  /** Opens an IPC channel to the server (for an agent loaded into it, see bench/alloc-agent.ts). */
+  ipc?: boolean;
 }
 
 let logDir: string | undefined;
@@ -155,7 +159,7 @@ export async function startServer(options: StartOptions): Promise<ServerProcess>
   const child = spawn(options.command, args, {
     cwd: options.cwd,
     env: { ...process.env, ...options.env },
-    stdio: ["ignore", fd, fd],
+    stdio: options.ipc === true ? ["ignore", fd, fd, "ipc"] : ["ignore", fd, fd],
     detached: true,
   });
   closeSync(fd);
@@ -209,6 +213,20 @@ export async function startServer(options: StartOptions): Promise<ServerProcess>
     cpuSeconds: () => treeCpuSeconds(pid),
     stop,
     output,
+    ask: (message, askTimeoutMs = 60_000) =>
+      new Promise((resolve, reject) => {
+        if (options.ipc !== true) return reject(new Error(`${name} was started without an IPC channel`));
+        const timer = setTimeout(() => {
+          child.off("message", onMessage);
+          reject(new Error(`${name} did not answer ${JSON.stringify(message)} within ${askTimeoutMs} ms`));
+        }, askTimeoutMs);
+        const onMessage = (reply: unknown) => {
+          clearTimeout(timer);
+          resolve(reply);
+        };
+        child.once("message", onMessage);
+        child.send(message as Parameters<ChildProcess["send"]>[0]);
+      }),
   };
 }
 
