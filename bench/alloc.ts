@@ -14,6 +14,7 @@ import { join, resolve } from "node:path";
 import { buildMock, builtMockDir, MOCK_CLI_ENTRY, transpileBenchScripts } from "./build-mock.js";
 import { runLoad, type LoadRequest } from "./load.js";
 import { startServer, type ServerProcess } from "./processes.js";
+import { allocatedFromGcs, summarize, type AgentOutput } from "./alloc-summary.js";
 import { CREATE_CHAT_BODY_TEXT, CREATE_CHAT_PATH, REQUEST_HEADERS } from "./request.js";
 
 const root = resolve(import.meta.dirname, "..");
@@ -22,29 +23,6 @@ const WARMUP_REQUESTS = 20_000;
 const SAMPLING_INTERVAL_BYTES = 4096;
 const TOP = 15;
 
-interface CallFrame {
-  functionName: string;
-  url: string;
-  lineNumber: number;
-}
-interface SamplingNode {
-  callFrame: CallFrame;
-  selfSize: number;
-  children: SamplingNode[];
-}
-interface GcEntry {
-  gcType: string;
-  cost: number;
-  beforeGC: { heapStatistics: { usedHeapSize: number } };
-  afterGC: { heapStatistics: { usedHeapSize: number } };
-}
-interface AgentOutput {
-  profile: { head: SamplingNode };
-  gc?: { statistics: GcEntry[] };
-  usedAtStart: number;
-  usedAtEnd: number;
-}
-
 const CREATE_CHAT: LoadRequest = { path: CREATE_CHAT_PATH, headers: REQUEST_HEADERS, body: CREATE_CHAT_BODY_TEXT };
 const SCENARIOS: ReadonlyArray<{ id: string; label: string; quota: string; request: LoadRequest }> = [
   { id: "200", label: "200 (a chat, the quota out of the way)", quota: "1000000000", request: CREATE_CHAT },
@@ -52,51 +30,6 @@ const SCENARIOS: ReadonlyArray<{ id: string; label: string; quota: string; reque
   { id: "403", label: "403 (unknown token)", quota: "1000000000", request: { ...CREATE_CHAT, headers: { ...REQUEST_HEADERS, "Api-Key": "bench-unknown-token" } } },
   { id: "420", label: "420 (quota of 1,000 spent)", quota: "1000", request: CREATE_CHAT },
 ];
-
-/** Where a frame's code lives: this project's modules, a package, Node's own JS, or V8/native. */
-export function areaOf(url: string): string {
-  if (url === "") return "(V8 / native)";
-  if (url.startsWith("node:")) return "Node internals";
-  const pkg = /node_modules\/(?!\.cache)((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1];
-  if (pkg !== undefined) return pkg;
-  const own = /\/(mock|client|testing|generated|bench)\/[^/]+$/.exec(url);
-  return own === null ? url : `this project's ${own[1]}/`;
-}
-
-function shortUrl(url: string): string {
-  return url.replace(/^file:\/\//, "").replace(/.*node_modules\/\.cache\/[^/]+\//, "").replace(/.*node_modules\//, "");
-}
-
-/** Self bytes per function and per area, summed over the profile tree. */
-export function summarize(head: SamplingNode): { total: number; functions: Map<string, number>; areas: Map<string, number> } {
-  const functions = new Map<string, number>();
-  const areas = new Map<string, number>();
-  let total = 0;
-  const stack = [head];
-  while (stack.length > 0) {
-    const node = stack.pop() as SamplingNode;
-    stack.push(...node.children);
-    if (node.selfSize === 0) continue;
-    total += node.selfSize;
-    const { functionName, url, lineNumber } = node.callFrame;
-    const name = `${functionName || "(anonymous)"} ${url === "" ? "" : `${shortUrl(url)}:${lineNumber + 1}`}`.trim();
-    functions.set(name, (functions.get(name) ?? 0) + node.selfSize);
-    const area = areaOf(url);
-    areas.set(area, (areas.get(area) ?? 0) + node.selfSize);
-  }
-  return { total, functions, areas };
-}
-
-/** Bytes allocated by GC accounting: what each GC found in use beyond what the previous one left. */
-export function allocatedFromGcs(entries: readonly GcEntry[], usedAtStart: number, usedAtEnd: number): number {
-  let allocated = 0;
-  let previous = usedAtStart;
-  for (const entry of entries) {
-    allocated += Math.max(0, entry.beforeGC.heapStatistics.usedHeapSize - previous);
-    previous = entry.afterGC.heapStatistics.usedHeapSize;
-  }
-  return allocated + Math.max(0, usedAtEnd - previous);
-}
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 

@@ -422,7 +422,7 @@ async function main(): Promise<void> {
       durationSeconds: Math.round((performance.now() - benchStarted) / 1000),
       ...inputs,
       targets: judgeTargets(inputs),
-      notes: notes(java, wrk),
+      notes: notes(java, wrk, skipped),
     };
     const markdown = toMarkdown(results);
     writeFileSync(join(root, "bench/results.json"), `${JSON.stringify(results, null, 2)}\n`);
@@ -434,17 +434,21 @@ async function main(): Promise<void> {
   }
 }
 
-function notes(java: string | undefined, wrk: string | undefined): string[] {
+function notes(java: string | undefined, wrk: string | undefined, skipped: readonly SkippedTarget[]): string[] {
   const jit = CONFIG.jitWarmupSeconds ?? 60;
-  return [
+  const ran = (id: string) => !skipped.some((s) => s.id === id);
+  const list = [
     "The mock is the CLI built with tsc (as `dist/mock/cli.js`), so no loader shares its process; the bare and Hono servers are bench/bare-node-http.ts and bench/minimal-hono.ts transpiled beside it.",
     `The load generator shares the 2 cores with the server under test; ${wrk === undefined ? "autocannon runs in the bench's own process" : "wrk uses one thread"}. Server CPU per request (the server process and its descendants, from /proc/<pid>/stat, over the measured seconds) is the steadiest figure on a shared machine; req/s and p99 move by 20–30 % between runs.`,
     `${wrk === undefined ? "Latency percentiles are over every response's own time." : "p50/p99 are wrk's (its histogram, without coordinated-omission correction)."} RSS is the server's process tree right after the run.`,
     "The error paths (400 bad body, 403 unknown token) are measured in the interleaved slices only, on the same mock process as its 200 path; the 420s come from a second mock started with `--quota 1000`, whose quota for business 1001 is spent in its warm-up.",
-    `WireMock runs with the JVM's defaults (\`java -jar\`${java === undefined ? "" : `, ${java}`}), request journal and request logging off. Its cold row is its first ${CONFIG.warmupSeconds + CONFIG.seconds} s after the start; after ~${jit} s of load the same process gives its other rows and its slices.`,
-    "Mockoon logs every request to stdout (its default; the bench sends it to a file) and is left out of the slices: its rounds show where it stands.",
+    ran("wiremock")
+      ? `WireMock runs with the JVM's defaults (\`java -jar\`${java === undefined ? "" : `, ${java}`}), request journal and request logging off. Its cold row is its first ${CONFIG.warmupSeconds + CONFIG.seconds} s after the start; after ~${jit} s of load the same process gives its other rows and its slices.`
+      : "",
+    ran("mockoon") ? "Mockoon logs every request to stdout (its default; the bench sends it to a file) and is left out of the slices: its rounds show where it stands." : "",
     `Peers: WireMock ${PEER_VERSIONS.wiremock} and Mockoon ${PEER_VERSIONS["@mockoon/cli"]} from bench/.peers (installed there by the bench), Prism from devDependencies; MSW 2 in-process (MSW 3 declares Node ≥ 22.12).`,
   ];
+  return list.filter((n) => n !== "");
 }
 
 main().catch((error: unknown) => {

@@ -137,8 +137,8 @@ function answers(row: RoundRow): string {
   return parts.join("; ");
 }
 
-/** The main table: one row per scenario over a socket, each figure per round. */
-export function socketTable(rows: readonly RoundRow[]): string[] {
+/** The main table: one row per scenario over a socket, each figure per round; a skipped server says so, with its install command. */
+export function socketTable(rows: readonly RoundRow[], skipped: readonly SkippedTarget[] = []): string[] {
   const lines = [
     "| target | req/s | p50 ms | p99 ms | server CPU µs/req | RSS after MB | first 200 ms | answers |",
     "|---|---:|---:|---:|---:|---:|---:|---|",
@@ -151,6 +151,7 @@ export function socketTable(rows: readonly RoundRow[]): string[] {
         `${perRound(row, (m) => (m.rssMb === undefined ? "?" : m.rssMb.toFixed(0)))} | ${first} | ${answers(row)} |`,
     );
   }
+  for (const s of skipped) lines.push(`| ${s.label} | skipped | | | | | | ${s.reason}: \`${s.install}\` |`);
   return lines;
 }
 
@@ -164,13 +165,14 @@ export function toMarkdown(r: BenchResults): string {
       `Mock run as \`${r.mockRunner}\`. Written by \`npm run bench\`; what the figures mean and what the profiles showed: bench/NOTES.md.`,
   );
   lines.push("");
-  lines.push(`## Over a socket, ${r.rounds} rounds`, "");
+  lines.push(`## Over a socket, ${r.rounds} ${r.rounds === 1 ? "round" : "rounds"}`, "");
   lines.push(
-    `Each server spawned anew per round, ${r.warmupSeconds} s of warm-up load, then ${r.seconds} s measured; figures are round 1 / round 2. ` +
+    `Each server spawned anew per round, ${r.warmupSeconds} s of warm-up load, then ${r.seconds} s measured; ` +
+      `figures are ${Array.from({ length: r.rounds }, (_, i) => `round ${i + 1}`).join(" / ")}. ` +
       "A server kept from an earlier round shows `(kept)` for its first 200.",
     "",
   );
-  lines.push(...socketTable(r.socket));
+  lines.push(...socketTable(r.socket, r.skipped));
   lines.push("");
   lines.push(`## Interleaved: servers started once, ${r.slices} slices of ${r.sliceSeconds} s in turn, medians`, "");
   lines.push("The ratios below are computed from these medians: every target sees the same minutes of a shared machine.", "");
