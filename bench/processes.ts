@@ -7,7 +7,7 @@
  * then costs the bench's process nothing, and the file's start is shown when the server fails.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -43,6 +43,8 @@ const running = new Set<ChildProcess>();
 /** Servers, spawned as leaders of a process group of their own; signalled as a group. */
 const groupLeaders = new WeakSet<ChildProcess>();
 let handlersInstalled = false;
+/** This run's server logs; removed when the bench exits. */
+let logDir: string | undefined;
 
 /** Signals the child's process group (servers are spawned as group leaders), else the child alone. */
 function signal(child: ChildProcess, name: NodeJS.Signals, group: boolean): void {
@@ -62,6 +64,7 @@ function installExitHandlers(): void {
   const killAll = () => {
     for (const child of running) signal(child, "SIGKILL", groupLeaders.has(child));
     running.clear();
+    if (logDir !== undefined) rmSync(logDir, { recursive: true, force: true });
   };
   process.on("exit", killAll);
   for (const name of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
@@ -140,7 +143,6 @@ export interface StartOptions {
   ipc?: boolean;
 }
 
-let logDir: string | undefined;
 
 /**
  * Spawns a server on a free port, as the leader of a process group of its own (so a wrapper's
