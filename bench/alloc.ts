@@ -3,7 +3,8 @@
  * bench/alloc-agent.ts loaded into its process; after a warm-up (which also fills the journal's
  * ring, so its evictions are counted as in a long run), the agent samples every allocation,
  * freed or not, over ALLOC_REQUESTS requests (default 20,000) of each path: bytes per request,
- * the functions that allocate most, and the GCs it cost. Prints markdown; writes nothing.
+ * the functions that allocate most, and the GCs it cost; bare node:http under the same agent is
+ * the floor. Prints markdown; writes nothing.
  *
  * Load comes from autocannon in this process (an exact request count), so the load generator's
  * own garbage is not in the mock's figures.
@@ -24,11 +25,15 @@ const SAMPLING_INTERVAL_BYTES = 4096;
 const TOP = 15;
 
 const CREATE_CHAT: LoadRequest = { path: CREATE_CHAT_PATH, headers: REQUEST_HEADERS, body: CREATE_CHAT_BODY_TEXT };
-const SCENARIOS: ReadonlyArray<{ id: string; label: string; quota: string; request: LoadRequest }> = [
-  { id: "200", label: "200 (a chat, the quota out of the way)", quota: "1000000000", request: CREATE_CHAT },
-  { id: "400", label: "400 (bad body: context.id 0)", quota: "1000000000", request: { ...CREATE_CHAT, body: JSON.stringify({ context: { type: "ORDER", id: 0 } }) } },
-  { id: "403", label: "403 (unknown token)", quota: "1000000000", request: { ...CREATE_CHAT, headers: { ...REQUEST_HEADERS, "Api-Key": "bench-unknown-token" } } },
-  { id: "420", label: "420 (quota of 1,000 spent)", quota: "1000", request: CREATE_CHAT },
+/** Which process a scenario runs in: the mock with a quota, or the bare node:http server as the floor. */
+type Target = { kind: "mock"; quota: string } | { kind: "bare" };
+const UNBOUNDED: Target = { kind: "mock", quota: "1000000000" };
+const SCENARIOS: ReadonlyArray<{ status: number; label: string; target: Target; request: LoadRequest }> = [
+  { status: 200, label: "bare node:http (parse JSON, fixed 200): the floor", target: { kind: "bare" }, request: CREATE_CHAT },
+  { status: 200, label: "mock 200 (a chat, the quota out of the way)", target: UNBOUNDED, request: CREATE_CHAT },
+  { status: 400, label: "mock 400 (bad body: context.id 0)", target: UNBOUNDED, request: { ...CREATE_CHAT, body: JSON.stringify({ context: { type: "ORDER", id: 0 } }) } },
+  { status: 403, label: "mock 403 (unknown token)", target: UNBOUNDED, request: { ...CREATE_CHAT, headers: { ...REQUEST_HEADERS, "Api-Key": "bench-unknown-token" } } },
+  { status: 420, label: "mock 420 (quota of 1,000 spent)", target: { kind: "mock", quota: "1000" }, request: CREATE_CHAT },
 ];
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
@@ -68,25 +73,28 @@ async function main(): Promise<void> {
   const build = buildMock("createchat-bench");
   if (build.cli === undefined) throw new Error(`the mock did not build: ${build.output}`);
   const dir = builtMockDir("createchat-bench");
-  const { "alloc-agent": agent } = transpileBenchScripts(dir, ["alloc-agent"]);
+  const { "alloc-agent": agent, "bare-node-http": bare } = transpileBenchScripts(dir, ["alloc-agent", "request", "bare-node-http"]);
   const tmp = mkdtempSync(join(tmpdir(), "createchat-alloc-"));
   const out = join(tmp, "profile.json");
   const servers = new Map<string, ServerProcess>();
   const sections: string[] = [];
   try {
     for (const scenario of SCENARIOS) {
-      let server = servers.get(scenario.quota);
+      const { target } = scenario;
+      const key = target.kind === "bare" ? "bare" : `mock-${target.quota}`;
+      let server = servers.get(key);
       if (server === undefined) {
+        const entry = target.kind === "bare" ? [bare as string] : [join(dir, MOCK_CLI_ENTRY), "--log", "silent", "--quota", target.quota];
         server = await startServer({
-          name: `mock-alloc-${scenario.quota}`,
+          name: `alloc-${key}`,
           command: process.execPath,
-          args: ["--import", agent as string, join(dir, MOCK_CLI_ENTRY), "--port", "{port}", "--log", "silent", "--quota", scenario.quota],
+          args: ["--import", agent as string, ...entry, "--port", "{port}"],
           cwd: root,
           env: { ALLOC_PROFILE_OUT: out },
           probe: CREATE_CHAT,
           ipc: true,
         });
-        servers.set(scenario.quota, server);
+        servers.set(key, server);
       }
       process.stderr.write(`[alloc] ${scenario.label}: ${WARMUP_REQUESTS} requests of warm-up, ${REQUESTS} sampled ...\n`);
       await runLoad({ url: server.url, request: scenario.request, warmupSeconds: 0, amount: WARMUP_REQUESTS });
@@ -96,7 +104,7 @@ async function main(): Promise<void> {
       const stopped = await server.ask("stop");
       if (stopped !== "stopped") throw new Error(`the agent answered ${String(stopped)}`);
       const statuses = figures.statuses ?? {};
-      if ((statuses[scenario.id] ?? 0) !== figures.requests) throw new Error(`${scenario.label}: answers were ${JSON.stringify(statuses)}`);
+      if ((statuses[String(scenario.status)] ?? 0) !== figures.requests) throw new Error(`${scenario.label}: answers were ${JSON.stringify(statuses)}`);
       sections.push(report(scenario.label, JSON.parse(readFileSync(out, "utf8")) as AgentOutput, figures.requests));
     }
   } finally {
