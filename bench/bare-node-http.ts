@@ -1,15 +1,15 @@
 /**
  * The platform's ceiling for `npm run bench`: a bare `node:http` server that does the least a
  * createChat answer needs (read the body, parse the JSON) and answers a fixed 200. No routing,
- * no validation, no state. Run as its own process: `node --import tsx bench/bare-node-http.ts --port <n>`.
+ * no validation, no state. Run as its own process: `node <build>/bench/bare-node-http.js --port <n>`.
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
+import { CREATE_CHAT_ANSWER_TEXT as ANSWER } from "./request.js";
 
 const { values } = parseArgs({ options: { port: { type: "string", default: "0" } } });
 
-const ANSWER = JSON.stringify({ status: "OK", result: { chatId: 1 } });
 const ANSWER_LENGTH = String(Buffer.byteLength(ANSWER));
 
 const server = createServer((request, response) => {

@@ -5,13 +5,20 @@
  * where it resolves the package's dependencies and finds openapi.yaml, copied above it.
  */
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import ts from "typescript";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 
-/** Where `buildMock(name)` puts its build; `mock/cli.js` below it is the CLI. */
+/**
+ * The CLI inside a build, as `dist/mock/cli.js` is inside `dist/` (the package's `bin`): the one
+ * place that names it, so a move of the entry point is a one-line change.
+ */
+export const MOCK_CLI_ENTRY = "mock/cli.js";
+
+/** Where `buildMock(name)` puts its build; {@link MOCK_CLI_ENTRY} below it is the CLI. */
 export function builtMockDir(name: string): string {
   return join(ROOT, "node_modules", ".cache", name);
 }
@@ -28,9 +35,34 @@ export function buildMock(name: string): { cli: string } | { cli: undefined; out
     [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json", "--outDir", outDir, "--declaration", "false"],
     { cwd: ROOT, encoding: "utf8" },
   );
-  const cli = join(outDir, "mock/cli.js");
+  const cli = join(outDir, MOCK_CLI_ENTRY);
   if (!existsSync(cli)) return { cli: undefined, output: `tsc exited ${tsc.status}: ${(tsc.stdout + tsc.stderr).trim().split("\n").slice(0, 5).join(" | ")}` };
   // The mock looks for openapi.yaml a few directories above itself, as it finds it above dist/.
   copyFileSync(join(ROOT, "openapi.yaml"), join(outDir, "openapi.yaml"));
   return { cli };
+}
+
+/**
+ * Transpiles scripts of bench/ (names without `.ts`) into `<build>/bench/` as ES modules, so the
+ * servers and in-process rows the bench runs as children carry no loader either; their relative
+ * imports (`../testing/index.js`, `./request.js`) then find the compiled package beside them.
+ * Returns the path of each output, by name.
+ */
+export function transpileBenchScripts(buildDir: string, names: readonly string[]): Record<string, string> {
+  const outDir = join(buildDir, "bench");
+  mkdirSync(outDir, { recursive: true });
+  // The build sits under node_modules, where Node looks for no package.json of ours; say ESM here.
+  writeFileSync(join(outDir, "package.json"), '{ "type": "module" }\n');
+  const outputs: Record<string, string> = {};
+  for (const name of names) {
+    const source = readFileSync(join(ROOT, "bench", `${name}.ts`), "utf8");
+    const { outputText } = ts.transpileModule(source, {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },
+      fileName: `${name}.ts`,
+    });
+    const file = join(outDir, `${name}.js`);
+    writeFileSync(file, outputText);
+    outputs[name] = file;
+  }
+  return outputs;
 }

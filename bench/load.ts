@@ -1,17 +1,17 @@
 /**
- * One load run of the benchmark: autocannon with a fixed number of connections, a warm-up whose
- * figures are thrown away, then the measured run. Latency percentiles come from every response's
- * own time (sub-millisecond), not from autocannon's histogram, which holds whole milliseconds only.
+ * One load run of the benchmark: a fixed number of connections, a warm-up whose figures are thrown
+ * away, then the measured run; with wrk when it is installed ({@link measureLoad}), else autocannon
+ * in this process ({@link runLoad}). With autocannon, latency percentiles come from every
+ * response's own time (sub-millisecond), not from its histogram, which holds whole milliseconds only.
  */
-import autocannon, { type RequestOptions } from "autocannon";
+import autocannon from "autocannon";
+import { runWrk } from "./wrk.js";
 
-/** What to send: one request, or a sequence cycled per connection (each may rewrite itself). */
+/** What to send: one POST. */
 export interface LoadRequest {
   path: string;
-  headers: Record<string, string>;
+  headers: Readonly<Record<string, string>>;
   body: string;
-  /** When set, called before every request to pick its path (e.g. rotate businesses). */
-  nextPath?: () => string;
 }
 
 /** Options of {@link runLoad}. */
@@ -38,8 +38,10 @@ export interface LoadFigures {
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
-  /** Responses per status code, e.g. `{ "200": 120000 }`. */
-  statuses: Record<string, number>;
+  /** Responses whose status is not 2xx or 3xx. */
+  non2xx: number;
+  /** Responses per status code, e.g. `{ "200": 120000 }`, where the tool counts them (autocannon; wrk does not). */
+  statuses?: Record<string, number>;
   /** Connection errors and timeouts. */
   errors: number;
   /** Requests sent during the warm-up (not in the figures above). */
@@ -85,19 +87,57 @@ export async function runLoad(options: LoadOptions): Promise<LoadFigures> {
     p50Ms: at(0.5),
     p99Ms: at(0.99),
     maxMs: round3(sorted[count - 1] ?? Number.NaN),
+    non2xx: result.non2xx,
     statuses,
     errors: result.errors + result.timeouts,
     warmupRequests: warmup === undefined ? 0 : Object.values(warmup.statusCodeStats).reduce((sum, s) => sum + s.count, 0),
   };
 }
 
-function requestShape(request: LoadRequest): { path?: string; headers: Record<string, string>; body: string; requests?: RequestOptions[] } {
-  const { nextPath, headers, body, path } = request;
-  if (nextPath === undefined) return { headers, body, requests: [{ method: "POST", path, headers, body }] };
+function requestShape(request: LoadRequest): { headers: Record<string, string>; body: string; requests: Array<{ method: string; path: string; headers: Record<string, string>; body: string }> } {
+  const headers = { ...request.headers };
+  return { headers, body: request.body, requests: [{ method: "POST", path: request.path, headers, body: request.body }] };
+}
+
+/** The load generator of a bench run. */
+export type LoadTool = { kind: "wrk"; scriptDir: string; threads: number } | { kind: "autocannon" };
+
+/** Options of {@link measureLoad}. */
+export interface MeasureOptions {
+  tool: LoadTool;
+  url: string;
+  request: LoadRequest;
+  connections: number;
+  /** Seconds of load before the measured run; 0 for none. */
+  warmupSeconds: number;
+  seconds: number;
+  /** Called right before and right after the measured run, e.g. to read the server's CPU time. */
+  onMeasured?: (phase: "start" | "end") => void;
+}
+
+/** A warm-up and a measured run with the bench's load generator. */
+export async function measureLoad(options: MeasureOptions): Promise<LoadFigures> {
+  const { tool, url, request, connections } = options;
+  if (tool.kind === "autocannon") {
+    return runLoad({ url, request, connections, warmupSeconds: options.warmupSeconds, seconds: options.seconds, ...(options.onMeasured ? { onMeasured: options.onMeasured } : {}) });
+  }
+  const wrk = (seconds: number) =>
+    runWrk({ url, path: request.path, request: { method: "POST", headers: request.headers, body: request.body }, connections, threads: tool.threads, seconds, scriptDir: tool.scriptDir });
+  const warmup = options.warmupSeconds > 0 ? await wrk(options.warmupSeconds) : undefined;
+  options.onMeasured?.("start");
+  const run = await wrk(options.seconds);
+  options.onMeasured?.("end");
+  const seconds = run.durationUs / 1e6;
   return {
-    headers,
-    body,
-    requests: [{ method: "POST", headers, body, setupRequest: (req) => ({ ...req, path: nextPath() }) }],
+    requests: run.requests,
+    seconds: Math.round(seconds * 100) / 100,
+    reqPerSec: Math.round(run.requests / seconds),
+    p50Ms: run.p50Us / 1000,
+    p99Ms: run.p99Us / 1000,
+    maxMs: run.maxUs / 1000,
+    non2xx: run.non2xx,
+    errors: run.socketErrors,
+    warmupRequests: warmup?.requests ?? 0,
   };
 }
 

@@ -9,12 +9,12 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { builtMockDir } from "./build-mock.js";
+import { builtMockDir, MOCK_CLI_ENTRY } from "./build-mock.js";
 import { runLoad } from "./load.js";
 import { startServer } from "./processes.js";
 
 const root = resolve(import.meta.dirname, "..");
-const cli = join(builtMockDir("createchat-bench"), "mock/cli.js");
+const cli = join(builtMockDir("createchat-bench"), MOCK_CLI_ENTRY);
 const seconds = Number(process.env.PROFILE_SECONDS ?? 8);
 const PATH = "/v2/businesses/1001/chats/new";
 const HEADERS = { "Api-Key": "demo-all-methods", "Content-Type": "application/json" };
