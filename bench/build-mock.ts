@@ -37,8 +37,12 @@ export function buildMock(name: string): { cli: string } | { cli: undefined; out
   );
   const cli = join(outDir, MOCK_CLI_ENTRY);
   if (!existsSync(cli)) return { cli: undefined, output: `tsc exited ${tsc.status}: ${(tsc.stdout + tsc.stderr).trim().split("\n").slice(0, 5).join(" | ")}` };
-  // The mock looks for openapi.yaml a few directories above itself, as it finds it above dist/.
+  // The mock finds its package root (package.json beside openapi.yaml) above itself, as above dist/.
   copyFileSync(join(ROOT, "openapi.yaml"), join(outDir, "openapi.yaml"));
+  copyFileSync(join(ROOT, "package.json"), join(outDir, "package.json"));
+  // The start-up work the package's build does (the contract as JSON, validators as code), as `npm run build` does.
+  const prebuild = spawnSync(process.execPath, [join(ROOT, "node_modules/tsx/dist/cli.mjs"), join(ROOT, "scripts/prebuild.ts"), outDir], { cwd: ROOT, encoding: "utf8" });
+  if (prebuild.status !== 0) return { cli: undefined, output: `prebuild exited ${prebuild.status}: ${prebuild.stderr.trim().split("\n").slice(0, 5).join(" | ")}` };
   return { cli };
 }
 

@@ -1,5 +1,6 @@
 /**
- * After `tsc` (part of `npm run build`): start-up work done at build time. Writes the build's
+ * After `tsc` (part of `npm run build`; `tsx scripts/prebuild.ts <build folder>` for another
+ * build than dist/): start-up work done at build time. Writes the build's
  * copies of mock/contract/prebuilt-contract.js (the contract as JSON) and
  * mock/contract/precompiled-validators.js (the request validators as code, from ajv's standalone
  * mode), each marked with the SHA-256 of the openapi.yaml it was made from, so the mock uses them
@@ -11,7 +12,8 @@ import { readContractDocument } from "../mock/contract/contract-document.js";
 import { defaultSpecPath, loadContract } from "../mock/contract/load-contract.js";
 import { standaloneValidatorsModule } from "./standalone-validators.js";
 
-const OUT = join(resolve(import.meta.dirname, ".."), "dist", "mock", "contract");
+// The build's folder: dist/ by default; the bench builds its own copy elsewhere and names it.
+const OUT = join(resolve(process.argv[2] ?? join(import.meta.dirname, "..", "dist")), "mock", "contract");
 const specPath = defaultSpecPath();
 const { sha256, document } = readContractDocument(specPath);
 const contract = loadContract(specPath);
