@@ -14,6 +14,7 @@ import { toResponse } from "./http/answer.js";
 import { answerMethodNotAllowed } from "./http/method-not-allowed.js";
 import { createLogger, type Logger } from "./log/log.js";
 import { operationHandlers } from "./operations/registry.js";
+import type { OperationHandler } from "./stages/operation-handler.js";
 import { packageVersion } from "./package-files.js";
 import { failures, type MockFailure } from "./stages/errors.js";
 import { createPipeline, unjournaledErrorAnswer, type Latency, type Pipeline } from "./stages/pipeline.js";
@@ -43,6 +44,11 @@ export interface MockOptions extends Omit<MockStateOptions, "contract"> {
   sleep?: (ms: number) => Promise<void>;
   /** Source of randomness for latency ranges. Default: Math.random. */
   random?: () => number;
+  /**
+   * Handlers of operations a contract of your own adds (`contract`), beside this package's
+   * (mock/operations/registry.ts); one of the same operationId replaces the package's.
+   */
+  handlers?: readonly OperationHandler[];
 }
 
 /** A request the routing refused, answered by the handler and journaled by the outermost middleware. */
@@ -74,14 +80,15 @@ const honoPath = (pathTemplate: string) => pathTemplate.replace(/\{(\w+)\}/g, ":
 export function createMockApp(options: MockOptions = {}): MockApp {
   const contract = options.contract ?? loadContract();
   const state = options.state ?? createMockState({ ...options, contract });
+  const handlers = new Map([...operationHandlers, ...(options.handlers ?? []).map((h) => [h.operationId, h] as const)]);
   for (const operation of contract.operations) {
-    if (!operationHandlers.has(operation.operationId)) {
+    if (!handlers.has(operation.operationId)) {
       throw new Error(`openapi.yaml: operation ${operation.operationId} has no handler in mock/operations/registry.ts`);
     }
   }
   const pipeline = createPipeline({
     validator: compileValidator(contract),
-    handlers: operationHandlers,
+    handlers,
     store: state,
     logger: options.logger ?? createLogger("silent"),
     latency: options.latency,
