@@ -19,7 +19,10 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { build, type Message } from "esbuild";
+import { build, type Message, type Plugin } from "esbuild";
+import { readContractDocument } from "../mock/contract/contract-document.js";
+import { defaultSpecPath, loadContract } from "../mock/contract/load-contract.js";
+import { standaloneValidatorsModule } from "../scripts/standalone-validators.js";
 import { MANIFEST_ASSET, type PackageManifest } from "./package-folder.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
@@ -46,6 +49,27 @@ function failOnWarnings(what: string, warnings: Message[]): void {
   throw new Error(`esbuild warned while bundling ${what}:\n${text}`);
 }
 
+/**
+ * The start-up work `npm run build` does (scripts/prebuild.ts), done for the bundle too: the
+ * contract as JSON and the request validators as code stand in for the placeholder modules.
+ */
+const startUpWorkAtBuild: Plugin = {
+  name: "start-up-work-at-build",
+  setup(bundler) {
+    const contractDir = join(ROOT, "mock", "contract");
+    const document = () => readContractDocument(defaultSpecPath());
+    bundler.onLoad({ filter: /[\\/]mock[\\/]contract[\\/]prebuilt-contract\.ts$/ }, () => ({
+      contents: `export const prebuiltContract = ${JSON.stringify(document())};\n`,
+      loader: "js",
+    }));
+    bundler.onLoad({ filter: /[\\/]mock[\\/]contract[\\/]precompiled-validators\.ts$/ }, () => ({
+      contents: standaloneValidatorsModule(loadContract(), document().sha256, "./int64.ts"),
+      loader: "js",
+      resolveDir: contractDir,
+    }));
+  },
+};
+
 /** The bundle of the mock: one CommonJS file whose modules see `import.meta.url` as binary/module-url.ts says. */
 async function bundleMock(outfile: string): Promise<void> {
   const result = await build({
@@ -57,6 +81,7 @@ async function bundleMock(outfile: string): Promise<void> {
     format: "cjs",
     inject: [join(ROOT, "binary", "module-url.ts")],
     define: { "import.meta.url": "moduleUrl" },
+    plugins: [startUpWorkAtBuild],
     minify: true,
     keepNames: true,
     legalComments: "none",
