@@ -322,7 +322,8 @@ function describeInstant(epochMs: number): string {
  * schema says "must be an integer".
  */
 function parseRequestsQuery(params: URLSearchParams, validators: ControlValidators): Read<RequestsQuery> {
-  const query: Record<string, unknown> = {};
+  // No prototype: `?__proto__=1` must be an unknown key like any other, not a prototype to set.
+  const query: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const name of new Set(params.keys())) {
     const values = params.getAll(name);
     if (values.length > 1) return { ok: false, failure: invalid(`query parameter ${name} is given ${values.length} times; give it once`) };
