@@ -76,6 +76,8 @@ const badRequests: Array<[string, string, string, RequestInit, unknown]> = [
   ["an empty limit", "GET", "/requests?limit=", {}, "query parameter limit must be an integer"],
   ["limit given twice", "GET", "/requests?limit=1&limit=2", {}, "query parameter limit is given 2 times; give it once"],
   ["an unknown parameter", "GET", "/requests?business=1001", {}, "query parameter business is not allowed; allowed: businessId, status, limit"],
+  ["__proto__ as a parameter", "GET", "/requests?__proto__=1", {}, "query parameter __proto__ is not allowed; allowed: businessId, status, limit"],
+  ["constructor as a parameter", "GET", "/requests?constructor=1", {}, "query parameter constructor is not allowed; allowed: businessId, status, limit"],
   // PUT /__mock/fixtures
   ["fixtures that are not JSON", "PUT", "/fixtures", { headers: JSON_TYPE, body: "tokens: []" }, NOT_JSON],
   ["fixtures as YAML", "PUT", "/fixtures", { headers: { "Content-Type": "application/yaml" }, body: "tokens: []" }, 'Content-Type must be application/json, got "application/yaml"'],

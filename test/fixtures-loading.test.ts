@@ -184,6 +184,31 @@ describe("data errors name the JSON pointer and the reason", () => {
     ["non-string scope", variant((d) => (d.tokens[0].scopes = [1])), "fx: /tokens/0/scopes/0 must be a string"],
     ["empty token", variant((d) => (d.tokens[0].token = "")), "fx: /tokens/0/token must be a non-empty string"],
     [
+      "a token with a space at its end",
+      variant((d) => d.tokens.push({ token: "t2 ", scopes: ["x"], businesses: [] })),
+      'fx: /tokens/1/token token "t2 " starts or ends with a space (header values are trimmed): no client could send it',
+    ],
+    [
+      "a token with a space at its start",
+      variant((d) => (d.tokens[0].token = " t1")),
+      'fx: /tokens/0/token token " t1" starts or ends with a space (header values are trimmed): no client could send it',
+    ],
+    [
+      "a token outside ASCII",
+      variant((d) => d.tokens.push({ token: "токен", scopes: ["x"], businesses: [] })),
+      'fx: /tokens/1/token token "токен" has a character outside printable ASCII (a header value cannot carry it as is): no client could send it',
+    ],
+    [
+      "a token with a line break",
+      variant((d) => (d.tokens[0].token = "t1\nX-Other: 1")),
+      'fx: /tokens/0/token token "t1\\nX-Other: 1" has a character outside printable ASCII (a header value cannot carry it as is): no client could send it',
+    ],
+    [
+      "an OAuth token with a space",
+      variant((d) => d.tokens.push({ token: "two words", scheme: "oauth", scopes: ["x"], businesses: [] })),
+      'fx: /tokens/1/token token "two words" has a space, a comma or a quote (an OAuth token ends there in "Bearer <token>" and "oauth_token=<token>"): no client could send it',
+    ],
+    [
       "duplicate business id",
       variant((d) => d.businesses.push({ id: 7, model: "FBS" })),
       "fx: /businesses/1/id business id 7 is listed twice",
@@ -206,6 +231,11 @@ describe("data errors name the JSON pointer and the reason", () => {
   it.each(cases)("%s", async (_name, data, message) => {
     const error = await failure(() => parseFixtures(data, "fx"));
     expect(error.message).toBe(message);
+  });
+
+  it("accepts an Api-Key token with a space inside: the header carries it whole", () => {
+    const data = variant((d) => (d.tokens[0].token = "two words"));
+    expect(indexFixtures(parseFixtures(data)).token("two words", "api-key")?.token).toBe("two words");
   });
 
   it("labels errors 'fixtures' when no source is given", () => {

@@ -11,7 +11,7 @@ import { createLogger, LOG_FORMATS, type LogFormat } from "../log/log.js";
 import { DEFAULT_MAX_CHATS } from "../state/chats.js";
 import { FixturesError, loadFixturesFile } from "../state/fixtures.js";
 import { DEFAULT_JOURNAL_CAPACITY } from "../state/journal.js";
-import { duration, formatDuration, integer, latency, LoadError, nonEmpty, oneOf, type Parser } from "./values.js";
+import { duration, formatDuration, integer, latency, LoadError, nonEmpty, oneOf, quotaWindow, type Parser } from "./values.js";
 
 /** Every option's environment variable is this prefix and its name: `--parallel-limit` → `CREATECHAT_MOCK_PARALLEL_LIMIT`. */
 export const ENV_PREFIX = "CREATECHAT_MOCK_";
@@ -143,7 +143,7 @@ export const OPTIONS = [
   value({
     name: "window",
     placeholder: "<duration>",
-    parse: duration({ timer: false }),
+    parse: quotaWindow,
     default: rateLimit.periodMs,
     shownDefault: formatDuration(rateLimit.periodMs),
     sets: "windowMs",

@@ -4,7 +4,7 @@
  * of where the text came from; the parser puts the option's or the variable's name in front.
  */
 import type { Latency } from "../stages/pipeline.js";
-import { MAX_TIMER_MS, parseDuration } from "../state/clock.js";
+import { LAST_HTTP_DATE_MS, MAX_TIMER_MS, parseDuration, systemClock } from "../state/clock.js";
 
 /** A refused text; the message is what was expected, e.g. `expected an integer >= 1`. */
 export class ValueError extends Error {
@@ -53,6 +53,22 @@ export function duration(options: { timer: boolean }): Parser<number> {
     return ms;
   };
 }
+
+/**
+ * A quota window: a duration, short enough that a window opened now ends by the last instant an
+ * HTTP date can carry, since every counted answer says its end in `X-RateLimit-Resource-Until`.
+ */
+export const quotaWindow: Parser<number> = (text) => {
+  const ms = duration({ timer: false })(text);
+  const longest = LAST_HTTP_DATE_MS - systemClock.now();
+  if (ms > longest) {
+    throw new ValueError(
+      `a window opened now would end after ${new Date(LAST_HTTP_DATE_MS).toISOString()}, the last instant an HTTP date ` +
+        `(X-RateLimit-Resource-Until) can carry; expected from 1ms to ${Math.floor(longest / 86_400_000)}d`,
+    );
+  }
+  return ms;
+};
 
 /** `120` (fixed) or `50-200` (an inclusive range), in ms. */
 export const latency: Parser<Latency> = (text) => {

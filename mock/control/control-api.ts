@@ -19,6 +19,7 @@ import { readBody } from "../stages/read-body.js";
 import { answerMethodNotAllowed } from "../http/method-not-allowed.js";
 import { errorBody, type MockFailure } from "../stages/errors.js";
 import { FixturesError, parseFixtures, type Fixtures } from "../state/fixtures.js";
+import { isoInstant, LAST_HTTP_DATE_MS } from "../state/clock.js";
 import type { MockStore } from "../state/store.js";
 import {
   compileControlValidators,
@@ -53,13 +54,6 @@ export const INVALID_CONTROL_REQUEST = "INVALID_CONTROL_REQUEST";
 const MAX_CONTROL_BODY_BYTES = 16 * 1024;
 /** Largest fixtures document: room for tens of thousands of order ids, still bounded. */
 const MAX_FIXTURES_BODY_BYTES = 8 * 1024 * 1024;
-/**
- * The last instant an HTTP date can carry (RFC 9110 dates have four year digits). The clock may
- * not go past it less one quota window, or the rate-limit headers of the next request could not be written
- * (a window end is rounded up to a whole second, so the last one it can take is 23:59:59.000).
- */
-const LAST_HTTP_DATE_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 0);
-
 const controlFailure = (status: number, code: string, message: string): MockFailure => ({
   status,
   errors: [{ code, message }],
@@ -123,7 +117,7 @@ export function createControlApi(deps: ControlDeps): Hono {
     if (!target.ok) return reply(c, target.failure);
     // set() rather than advance(): the target is computed and checked once, then applied as is.
     state.clock.set(target.epochMs);
-    return c.json({ now: new Date(state.clock.now()).toISOString(), clockOffsetMs: state.clock.offsetMs() });
+    return c.json({ now: isoInstant(state.clock.now()), clockOffsetMs: state.clock.offsetMs() });
   });
 
   api.get("/requests", async (c) => {
@@ -322,7 +316,8 @@ function describeInstant(epochMs: number): string {
  * schema says "must be an integer".
  */
 function parseRequestsQuery(params: URLSearchParams, validators: ControlValidators): Read<RequestsQuery> {
-  const query: Record<string, unknown> = {};
+  // No prototype: `?__proto__=1` must be an unknown key like any other, not a prototype to set.
+  const query: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const name of new Set(params.keys())) {
     const values = params.getAll(name);
     if (values.length > 1) return { ok: false, failure: invalid(`query parameter ${name} is given ${values.length} times; give it once`) };
@@ -348,7 +343,7 @@ async function stateSnapshot(state: MockStore, contract: Contract) {
   const operationIds = contract.operations.map((op) => op.operationId);
   // `quota` (top level and per business) is the first operation's, createChat's: `quotas` has each one.
   const main = operationIds[0] as string;
-  const iso = (epochMs: number) => new Date(epochMs).toISOString();
+  const iso = isoInstant;
   const windowOf = async (operationId: string, businessId: number) => {
     const window = await state.quotaWindow(operationId, businessId);
     return window

@@ -10,7 +10,7 @@ import type { ContractValidator, OperationValidator } from "../contract/validato
 import type { BodyRead } from "./read-body.js";
 import type { Logger } from "../log/log.js";
 import type { OperationHandler } from "./operation-handler.js";
-import { windowEndHttpDate } from "../state/clock.js";
+import { isoInstant, windowEndHttpDate } from "../state/clock.js";
 import type { QuotaDecision } from "../state/quota.js";
 import type { MockStore } from "../state/store.js";
 import { checkBody, checkParameters } from "./body.js";
@@ -150,19 +150,23 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     const { method, path } = request;
     const { arrivedAt, businessId, counted, operationId } = exchange;
     // The arrival time and the redacted headers are made when the journal is read, not here.
-    await store.journal.record({
-      time: arrivedAt,
-      method,
-      path,
-      operationId,
-      businessId,
-      status,
-      durationMs,
-      counted,
-      request: { headers: request.journalHeaders, body: journalBody(exchange.body) },
-      response: { headers, body },
-    });
-    logger.request({ time: new Date(arrivedAt).toISOString(), method, path, status, businessId, durationMs, counted, errorCode: exchange.errorCode });
+    // Logged even if journaling fails: every answer the mock sends leaves a trace somewhere.
+    try {
+      await store.journal.record({
+        time: arrivedAt,
+        method,
+        path,
+        operationId,
+        businessId,
+        status,
+        durationMs,
+        counted,
+        request: { headers: request.journalHeaders, body: journalBody(exchange.body) },
+        response: { headers, body },
+      });
+    } finally {
+      logger.request({ time: isoInstant(arrivedAt), method, path, status, businessId, durationMs, counted, errorCode: exchange.errorCode });
+    }
   }
 
   async function stages(op: Prepared, request: ApiRequest, exchange: Exchange): Promise<ApiAnswer> {

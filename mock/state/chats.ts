@@ -6,6 +6,7 @@
  */
 
 import { chatContextTypeValues, type components } from "../../generated/schema.js";
+import { isoInstant } from "./clock.js";
 
 /** What a chat is about (the contract's `ChatContextType`). */
 export type ContextType = components["schemas"]["ChatContextType"];
@@ -121,7 +122,7 @@ export function createChatStore(options: ChatStoreOptions = {}): ChatStore {
         chatId: nextChatId,
         businessId,
         context: Object.freeze({ type: context.type, id: context.id }),
-        createdAt: new Date(atEpochMs).toISOString(),
+        createdAt: isoInstant(atEpochMs),
       });
       nextChatId += 1;
       if (byKey.size >= maxChats) {

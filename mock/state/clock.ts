@@ -11,6 +11,12 @@ export interface Clock {
   now(): number;
 }
 
+/**
+ * The last instant an HTTP date can carry (RFC 9110 dates have four year digits), to the whole
+ * second: a quota window must end by then, or `X-RateLimit-Resource-Until` could not say when.
+ */
+export const LAST_HTTP_DATE_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 0);
+
 /** The longest wait setTimeout can make (2^31-1 ms); a longer one fires at once instead. */
 export const MAX_TIMER_MS = 2_147_483_647;
 
@@ -125,7 +131,19 @@ const DURATION_PATTERN = /^(\d+)(ms|s|m|h|d)$/;
  * inside the old window.
  */
 export function windowEndHttpDate(epochMs: number): string {
-  return toHttpDate(Math.ceil(epochMs / 1000) * 1000);
+  // The CLI and the control API refuse windows and clocks that would end past the last HTTP date;
+  // a clock or window set around them in code still gets an answer, never a formatting error.
+  const rounded = Math.ceil(epochMs / 1000) * 1000;
+  return toHttpDate(Number.isFinite(rounded) ? Math.min(Math.max(rounded, 0), LAST_HTTP_DATE_MS) : LAST_HTTP_DATE_MS);
+}
+
+/**
+ * ISO 8601 of an instant, as every answer of the mock writes instants; never throws. Past what a
+ * Date can hold (about 275,000 years either way) it says the nearest instant a Date can hold.
+ */
+export function isoInstant(epochMs: number): string {
+  const limit = 8.64e15;
+  return new Date(Number.isNaN(epochMs) ? 0 : Math.min(Math.max(epochMs, -limit), limit)).toISOString();
 }
 
 /**

@@ -225,6 +225,8 @@ export function parseFixtures(data: unknown, source = "fixtures"): Fixtures {
       throw new FixturesError(source, `token ${JSON.stringify(t.token)} is listed twice for scheme ${t.scheme}`, `/tokens/${i}/token`);
     }
     tokenKeys.add(key);
+    const unsendable = whyUnsendable(t.token, t.scheme);
+    if (unsendable !== undefined) throw new FixturesError(source, `token ${JSON.stringify(t.token)} ${unsendable}: no client could send it`, `/tokens/${i}/token`);
     rejectRepeats(t.scopes, `/tokens/${i}/scopes`, "scope", source);
     rejectRepeats(t.businesses, `/tokens/${i}/businesses`, "business id", source);
     t.businesses.forEach((id, j) => {
@@ -235,6 +237,18 @@ export function parseFixtures(data: unknown, source = "fixtures"): Fixtures {
   });
 
   return { tokens, businesses };
+}
+
+/**
+ * Why a token could never arrive as written, or undefined when a client can send it. A header
+ * value is visible ASCII (Fetch refuses other bytes, and the mock trims what it reads), and the
+ * OAuth forms end the token at the first space (`Bearer <token>`, `oauth_token=<token>`).
+ */
+function whyUnsendable(token: string, scheme: TokenScheme): string | undefined {
+  if (/[^\x20-\x7e]/.test(token)) return "has a character outside printable ASCII (a header value cannot carry it as is)";
+  if (token.trim() !== token) return "starts or ends with a space (header values are trimmed)";
+  if (scheme === "oauth" && /[\s,"]/.test(token)) return 'has a space, a comma or a quote (an OAuth token ends there in "Bearer <token>" and "oauth_token=<token>")';
+  return undefined;
 }
 
 /* ------------------------------------------------------------------------------------------ */

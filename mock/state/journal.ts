@@ -2,6 +2,7 @@
  * The request journal: the last N API requests with their answers, for `GET /__mock/requests`,
  * kept in a fixed-size ring so a long load test costs bounded memory and O(1) per request.
  */
+import { isoInstant } from "./clock.js";
 
 /** One API request and its answer. */
 export interface JournalEntry {
@@ -129,7 +130,7 @@ interface Stored {
 /** The entry as listed; what was deferred is made now, once, and kept in its made form. */
 function materialize(stored: Stored): JournalEntry {
   const { input } = stored;
-  if (typeof input.time === "number") input.time = new Date(input.time).toISOString();
+  if (typeof input.time === "number") input.time = isoInstant(input.time);
   if (typeof input.request.headers === "function") input.request.headers = input.request.headers();
   return { id: stored.id, ...input, time: input.time, request: { ...input.request, headers: input.request.headers } };
 }

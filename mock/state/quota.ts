@@ -2,7 +2,7 @@
  * The resource quota of createChat: a fixed window of requests per business
  * (1,000 per hour in the contract's `x-rate-limit`), counted in memory.
  */
-import type { Clock } from "./clock.js";
+import { LAST_HTTP_DATE_MS, type Clock } from "./clock.js";
 
 /** Options of {@link createQuota}. */
 export interface QuotaOptions {
@@ -83,6 +83,11 @@ export function createQuota(options: QuotaOptions): Quota {
   }
   if (clock === undefined || typeof clock.now !== "function") {
     throw new TypeError("quota clock must be an object with a now() method");
+  }
+  if (clock.now() + windowMs > LAST_HTTP_DATE_MS) {
+    throw new RangeError(
+      `quota windowMs ${windowMs}: a window opened now would end after ${new Date(LAST_HTTP_DATE_MS).toISOString()}, the last instant an HTTP date can carry`,
+    );
   }
 
   const windows = new Map<number, Window>();
