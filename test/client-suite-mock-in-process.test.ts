@@ -7,4 +7,5 @@ const app = createMockApp();
 defineClientSuite("the typed client against the mock in-process (app.fetch)", () => ({
   baseUrl: "http://mock.local",
   fetch: async (request) => app.fetch(request),
+  liveRateLimit: true,
 }));

@@ -11,4 +11,4 @@ afterAll(async () => {
   await mock?.close();
 });
 
-defineClientSuite("the typed client against the mock over HTTP", () => ({ baseUrl: mock.url }));
+defineClientSuite("the typed client against the mock over HTTP", () => ({ baseUrl: mock.url, liveRateLimit: true }));

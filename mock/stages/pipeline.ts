@@ -169,6 +169,26 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     }
   }
 
+  /**
+   * The rate-limit headers a forced answer carries when the request has credentials and a business:
+   * the business's window as it stands (nothing is counted), and for a forced 420 a spent one, with
+   * the window's real end. Undefined when the request names no business it may use.
+   */
+  async function liveRateLimit(op: Prepared, request: ApiRequest, status: number): Promise<QuotaDecision | undefined> {
+    const fixtures = store.fixtures();
+    const auth = authenticate(request.headers, fixtures, op.operation.requiredScopes);
+    if (!auth.ok) return undefined;
+    const access = resolveBusiness(request.pathParams[BUSINESS_ID] ?? "", auth.token, fixtures, op.validator, op.businessId);
+    if (!access.ok) return undefined;
+    const { limit, windowMs } = store.quotaLimits(op.operation.operationId);
+    const window = await store.quotaWindow(op.operation.operationId, access.business.id);
+    const now = store.clock.now();
+    const live: QuotaDecision = window
+      ? { ...window, allowed: window.remaining > 0 }
+      : { limit, used: 0, remaining: limit, windowStart: now, until: now + windowMs, allowed: true };
+    return status === 420 ? { ...live, remaining: 0, allowed: false } : live;
+  }
+
   async function stages(op: Prepared, request: ApiRequest, exchange: Exchange): Promise<ApiAnswer> {
     const { operation } = op;
     // 2. Prefer: code=NNN / example=NAME forces a declared response, before anything else is checked.
@@ -177,7 +197,11 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       const forced = negotiateForced(operation, parsePrefer(prefer));
       if (forced) {
         if ("errors" in forced) return fail(request, exchange, forced);
-        return answer(request, exchange, forced.status, forced.body, forced.headers);
+        const live = await liveRateLimit(op, request, forced.status);
+        if (live === undefined) return answer(request, exchange, forced.status, forced.body, forced.headers);
+        // The business's own quota headers replace the example's: a client testing its back-off is told the truth.
+        exchange.rateLimit = live;
+        return answer(request, exchange, forced.status, forced.body, withoutRateLimitHeaders(forced.headers));
       }
     }
 
@@ -259,6 +283,12 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       return fail(request, begin(), failure, extraHeaders);
     },
   };
+}
+
+/** Headers without the rate-limit ones (any case), which a live decision then writes. */
+function withoutRateLimitHeaders(headers: Record<string, string>): Record<string, string> {
+  const names = new Set<string>(Object.values(RATE_LIMIT_HEADERS));
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !names.has(name.toLowerCase())));
 }
 
 /** The business id a path names, if it is a plain positive integer JS holds exactly. */
