@@ -116,10 +116,18 @@ export async function startMockServer(options: ServeOptions = {}): Promise<Runni
     },
     getRequestListener(
       async (request, env) => {
+        const { outgoing } = env as HttpBindings;
+        // A request that reaches the mock once it is closing (pipelined behind one in flight, say)
+        // would never be answered: its connection ends with the answer before it. So it is not
+        // handled at all (not counted, not journaled) and its connection is cut.
+        if (closing !== undefined) {
+          outgoing.destroy();
+          return new Response(null, { status: 503 });
+        }
         const response = await app.fetch(request, env);
         // A request answered while closing says `Connection: close` and ends its connection;
         // kept alive, that connection would hold close() until the grace period runs out.
-        if (closing !== undefined) (env as HttpBindings).outgoing.shouldKeepAlive = false;
+        if (closing !== undefined) outgoing.shouldKeepAlive = false;
         return response;
       },
       adapterOptions,

@@ -41,7 +41,8 @@ describe("forced answers", () => {
 
   it("without credentials or without a business it may use: the contract example's headers", async () => {
     const app = createMockApp({ clock: createManualClock(T0) });
-    for (const headers of [{ Prefer: "code=420" }, { Prefer: "code=420", "Api-Key": "demo-other-seller" }]) {
+    const requests: Array<Record<string, string>> = [{ Prefer: "code=420" }, { Prefer: "code=420", "Api-Key": "demo-other-seller" }];
+    for (const headers of requests) {
       const forced = await send(app, headers);
       expect(forced.status).toBe(420);
       expect(forced.headers.get("x-ratelimit-resource-remaining")).toBe(example(420, "X-RateLimit-Resource-Remaining"));

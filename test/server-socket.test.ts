@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:net";
+import { connect, createServer, type Server } from "node:net";
 import { request as httpRequest, Agent } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { ListenError, startMockServer, type RunningMock } from "../mock/server.js";
@@ -146,3 +146,26 @@ function settlesBefore(promise: Promise<unknown>, ms: number): Promise<boolean> 
   });
   return Promise.race([promise.then(() => true), deadline]).finally(() => clearTimeout(timer));
 }
+
+describe("requests pipelined behind one in flight when the mock closes", () => {
+  it("are neither answered nor counted: the one in flight is answered, the journal holds it alone", async () => {
+    const held = inLatency();
+    const mock = await startMockServer({ port: 0, latency: { minMs: 200, maxMs: 200 }, sleep: held.sleep });
+    const body = JSON.stringify({ context: { type: "ORDER", id: 11001 } });
+    const request = `POST /v2/businesses/1001/chats/new HTTP/1.1\r\nHost: 127.0.0.1\r\nApi-Key: demo-all-methods\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+    const socket = connect(mock.port, "127.0.0.1");
+    const chunks: Buffer[] = [];
+    socket.on("data", (chunk: Buffer) => chunks.push(chunk));
+    const ended = new Promise<void>((resolve) => socket.on("close", () => resolve()));
+    socket.write(request);
+    await held.entered;
+    const closed = mock.close();
+    socket.write(request + request);
+    await ended;
+    await closed;
+    const text = Buffer.concat(chunks).toString("latin1");
+    expect(text.match(/^HTTP\/1\.1 /gm)).toHaveLength(1);
+    expect(text).toMatch(/^HTTP\/1\.1 200 /);
+    expect((await mock.app.state.journal.list()).map((entry) => entry.status)).toEqual([200]);
+  });
+});
