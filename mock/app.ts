@@ -86,11 +86,12 @@ export function createMockApp(options: MockOptions = {}): MockApp {
       throw new Error(`openapi.yaml: operation ${operation.operationId} has no handler in mock/operations/registry.ts`);
     }
   }
+  const logger = options.logger ?? createLogger("silent");
   const pipeline = createPipeline({
     validator: compileValidator(contract),
     handlers,
     store: state,
-    logger: options.logger ?? createLogger("silent"),
+    logger,
     latency: options.latency,
     sleep: options.sleep ?? defaultSleep,
     random: options.random ?? Math.random,
@@ -101,7 +102,7 @@ export function createMockApp(options: MockOptions = {}): MockApp {
   app.use(journalRoutingRefusals(pipeline));
   app.use(answerMethodNotAllowed(app, refusal));
   // The control API is neither journaled nor counted.
-  app.route("/__mock", createControlApi({ state, contract, controlToken: options.controlToken, remoteAddress, version: packageVersion() }));
+  app.route("/__mock", createControlApi({ state, contract, controlToken: options.controlToken, remoteAddress, version: packageVersion(), logger }));
   // The API reference (/docs, /openapi.yaml, /openapi.json): neither journaled nor counted either.
   app.route("/", createDocsApp({ fixtures: () => state.fixtures() }));
 

@@ -21,7 +21,7 @@ function file(name: string, text: string): string {
 async function serveOptionsOf(argv: string[], env: Environment = {}) {
   const parsed = parseCliArgs(argv, env);
   if (!parsed.ok) throw new Error(parsed.message);
-  return toServeOptions(OPTIONS, parsed, { logLine: () => undefined });
+  return toServeOptions(OPTIONS, parsed, { logOutput: () => ({ line: () => undefined }) });
 }
 
 /** main's exit code and output, for commands that end before listening. */
@@ -119,7 +119,7 @@ describe("the options startMockServer gets", () => {
     const parsed = parseCliArgs(["--parallel-limit", "4", "--latency", "5-9", "--fixtures", fixtures, "--log", "json"]);
     if (!parsed.ok) throw new Error(parsed.message);
     const lines: string[] = [];
-    const options = await toServeOptions(OPTIONS, parsed, { logLine: (line) => lines.push(line) });
+    const options = await toServeOptions(OPTIONS, parsed, { logOutput: () => ({ line: (line) => void lines.push(line) }) });
     expect([options.parallelLimit, options.latency]).toEqual([4, { minMs: 5, maxMs: 9 }]);
     expect(options.fixtures?.businesses).toEqual([expect.objectContaining({ id: 7, model: "FBY" })]);
     options.logger?.request({ time: "2026-11-25T12:00:00.000Z", method: "POST", path: "/p", status: 200, durationMs: 1, counted: true });

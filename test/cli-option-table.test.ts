@@ -111,7 +111,7 @@ describe("adding an option takes one entry", () => {
   it("reaches the server option it sets", async () => {
     const parsed = parseOptions(extended, ["--random-seed", "25"]);
     if (!parsed.ok) throw new Error(parsed.message);
-    const options = await toServeOptions(extended, parsed, { logLine: () => undefined });
+    const options = await toServeOptions(extended, parsed, { logOutput: () => ({ line: () => undefined }) });
     expect(options.random?.()).toBe(0.25);
   });
 

@@ -185,7 +185,7 @@ describe.each(transports)("control through %s", (_name, start) => {
     await createChat(client, 1001, ORDER);
     const state = await control.state();
     // Keys listed by hand from the interface: a field the control API adds or drops fails here.
-    const top: Array<keyof MockStateSnapshot> = ["now", "clockOffsetMs", "quota", "operations", "businesses", "faults", "parallel"];
+    const top: Array<keyof MockStateSnapshot> = ["now", "clockOffsetMs", "quota", "operations", "businesses", "faults", "parallel", "log"];
     expect(Object.keys(state).sort()).toEqual([...top].sort());
     const business = state.businesses.find((b) => b.businessId === 1001);
     expect(Object.keys(business ?? {}).sort()).toEqual(["businessId", "chats", "inFlight", "model", "quota", "quotas"]);

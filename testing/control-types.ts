@@ -88,6 +88,8 @@ export interface MockStateSnapshot {
   businesses: BusinessSnapshot[];
   faults: ActiveFault[];
   parallel: { limit: number | null };
+  /** Request-log records dropped because the log's reader was gone or too slow. */
+  log: { dropped: number };
 }
 
 /** What `POST /__mock/clock` answers: the new virtual time. */

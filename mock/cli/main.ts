@@ -4,6 +4,8 @@
  * half-configured.
  */
 import { constants as osConstants } from "node:os";
+import { createBoundedOutput } from "../log/bounded-output.js";
+import { droppedNotice } from "../log/log.js";
 import { ListenError, startMockServer, type RunningMock, type ServeOptions } from "../server.js";
 import { packageVersion } from "../package-files.js";
 import { contract, optionKey, OPTIONS, type CliOption, type LoadContext, type OptionsOf } from "./options.js";
@@ -18,11 +20,15 @@ export const EXIT_USAGE = 2;
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** The request log's output; default: lines on `stdout`, never dropped. */
+  logOutput?: LoadContext["logOutput"];
 }
 
 const processIo: CliIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
+  // A closed or stalled reader of stdout must not stop or bloat the mock (log/bounded-output.ts).
+  logOutput: (format) => createBoundedOutput(process.stdout, { droppedNotice: (count) => droppedNotice(format, count, Date.now()) }),
 };
 
 /** A value that parsed but cannot be used; the message is the line after `error: `. */
@@ -57,7 +63,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo, env: 
 
   let serveOptions: ServeOptions;
   try {
-    serveOptions = await toServeOptions(OPTIONS, parsed, { logLine: (line) => io.stdout(`${line}\n`) });
+    serveOptions = await toServeOptions(OPTIONS, parsed, { logOutput: io.logOutput ?? (() => ({ line: (line) => io.stdout(`${line}\n`) })) });
   } catch (error) {
     if (!(error instanceof OptionLoadError)) throw error;
     io.stderr(`error: ${error.message}\n`);

@@ -21,8 +21,8 @@ export type ServeKey = keyof ServeOptions;
 
 /** What a {@link ValueOption.load} may use besides the value. */
 export interface LoadContext {
-  /** Writes one request-log line (the logger's output). */
-  logLine(line: string): void;
+  /** The request log's output, in the given format. */
+  logOutput(format: LogFormat): { line(text: string): void; dropped?(): number };
 }
 
 interface OptionBase<N extends string> {
@@ -196,7 +196,10 @@ export const OPTIONS = [
     default: "pretty",
     sets: "logger",
     help: `request log: ${LOG_FORMATS.map(code).join(", ")}`,
-    load: (format, context) => createLogger(format, context.logLine),
+    load: (format, context) => {
+      const output = context.logOutput(format);
+      return createLogger(format, (line) => output.line(line), output.dropped);
+    },
   }),
   value({
     name: "journal-size",

@@ -12,6 +12,7 @@ import { HTTPException } from "hono/http-exception";
 import { ipRestriction } from "hono/ip-restriction";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Contract } from "../contract/load-contract.js";
+import type { Logger } from "../log/log.js";
 import { acceptsMediaType, JSON_MEDIA_TYPE } from "../contract/media-type.js";
 import { describeProblem, toProblems } from "../contract/schema-problems.js";
 import { LOOPBACK_RANGES } from "../http/loopback.js";
@@ -43,6 +44,8 @@ export interface ControlDeps {
   controlToken?: string;
   /** The package version `GET /__mock/health` reports. */
   version?: string;
+  /** The request log, whose dropped records `GET /__mock/state` reports. */
+  logger?: Logger;
   /** The peer's IP address when served over a socket; undefined in-process, which counts as local. */
   remoteAddress: (c: Context) => string | undefined;
 }
@@ -106,7 +109,7 @@ export function createControlApi(deps: ControlDeps): Hono {
     return c.json({ reset: true });
   });
 
-  api.get("/state", async (c) => c.json(await stateSnapshot(state, contract)));
+  api.get("/state", async (c) => c.json({ ...(await stateSnapshot(state, contract)), log: { dropped: deps.logger?.dropped?.() ?? 0 } }));
 
   api.post("/clock", async (c) => {
     const body = await readJsonBody(c, validators().clock);

@@ -28,6 +28,8 @@ export interface RequestLogRecord {
 /** Where the mock reports the requests it answers. */
 export interface Logger {
   request(record: RequestLogRecord): void;
+  /** Records its output dropped so far, for a reader that went away or fell behind (GET /__mock/state). */
+  dropped?(): number;
 }
 
 // A query string may carry secrets (`?access_token=`), so it is dropped even if a caller passes one.
@@ -55,6 +57,12 @@ export function formatPretty(record: RequestLogRecord): string {
   return printable(parts.join(" "));
 }
 
+/** The line that says `count` records were dropped, in the log's format. */
+export function droppedNotice(format: LogFormat, count: number, now: number): string {
+  const message = `${count} log record${count === 1 ? " was" : "s were"} dropped while the log's reader was slow or gone`;
+  return format === "json" ? JSON.stringify({ time: new Date(now).toISOString(), message, dropped: count }) : message;
+}
+
 /** One JSON object with the record's fields, in a fixed order (absent optional fields omitted). */
 export function formatJson(record: RequestLogRecord): string {
   return JSON.stringify({
@@ -80,16 +88,18 @@ function writeStdout(line: string): void {
  * the record's fields. `silent`: nothing at all.
  *
  * @param write receives each line without a trailing newline; default: a line on process.stdout.
+ * @param dropped how many lines `write` dropped so far (see log/bounded-output.ts), if it may drop.
  * @example const log = createLogger("json", (line) => lines.push(line));
  */
-export function createLogger(format: LogFormat, write: (line: string) => void = writeStdout): Logger {
+export function createLogger(format: LogFormat, write: (line: string) => void = writeStdout, dropped?: () => number): Logger {
+  const counted = dropped === undefined ? {} : { dropped };
   switch (format) {
     case "silent":
       return { request() {} };
     case "json":
-      return { request: (record) => write(formatJson(record)) };
+      return { request: (record) => write(formatJson(record)), ...counted };
     case "pretty":
-      return { request: (record) => write(formatPretty(record)) };
+      return { request: (record) => write(formatPretty(record)), ...counted };
     default: {
       const unknown: never = format;
       throw new RangeError(`log format must be one of ${LOG_FORMATS.join(", ")}, got ${String(unknown)}`);
