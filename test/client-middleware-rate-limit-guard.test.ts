@@ -173,14 +173,15 @@ describe("createRateLimitGuard", () => {
     expect(error).toMatchObject({ kind: "hourly", until: new Date(T0 + 60_000), limit: undefined, remaining: undefined });
   });
 
-  it("reads a forced 420 (Prefer) by the contract's example headers, not its example's words", async () => {
+  it("reads a forced 420 (Prefer) by its rate-limit headers, not its example's words", async () => {
     const { client } = setup({}, { refuseLocally: false });
     for (const prefer of ["code=420", "example=quotaExceeded", "example=parallelLimit"]) {
-      // The contract's example headers say Remaining 997 for either example: room in the window.
+      // A forced 420 with credentials and a business carries the business's live headers, a spent
+      // window (Remaining 0), whichever example's words it has: the guard reads an hourly limit.
       const forced = await rejection(
         client.POST("/v2/businesses/{businessId}/chats/new", { params: { path: { businessId: 1001 } }, body: ORDER, headers: { Prefer: prefer } }),
       );
-      expect([forced.kind, forced.remaining], prefer).toEqual(["parallel", 997]);
+      expect([forced.kind, forced.remaining], prefer).toEqual(["hourly", 0]);
     }
   });
 
