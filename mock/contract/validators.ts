@@ -73,6 +73,8 @@ function contractCompiler(contract: Contract): (schema: SchemaObject) => Validat
   addFormats(ajv);
   // int64: ajv-formats accepts any integer; a value past the int64 range is not an int64.
   ajv.addFormat("int64", { type: "number", validate: (n: number) => Number.isInteger(n) && Math.abs(n) <= INT64_MAX });
+  // OpenAPI's `binary` (a multipart file part) is an annotation here: the operation judges a file from its bytes.
+  ajv.addFormat("binary", true);
   ajv.addVocabulary(OPENAPI_ANNOTATIONS);
   ajv.addSchema({ $id: "contract", definitions: rewriteRefs(contract.schemas) as Record<string, SchemaObject> });
   return (schema) => ajv.compile(rewriteRefs(schema) as SchemaObject);
