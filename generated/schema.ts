@@ -174,7 +174,7 @@ export interface paths {
          * @description Adds a message with one file to the chat, sent as `multipart/form-data` in the part named
          *     `file`. The chat then waits for the customer, as after a text message.
          *
-         *     * The file is at most 5 MiB (5,242,880 bytes; `maxLength` of `file`) and not empty; its kind
+         *     * The file is at most 5 MiB (5,242,880 bytes; `maxLength` of `file`) and not empty (`minLength`); its kind
          *       is one of the media types listed in the part's `encoding` (images, PDF, plain text and
          *       CSV, office documents). A part sent as `application/octet-stream` is judged by its file
          *       name's extension.
@@ -653,7 +653,7 @@ export interface components {
         SendFileToChatRequest: {
             /**
              * Format: binary
-             * @description The file's bytes, at most 5 MiB (5,242,880 bytes), with its name in the part's `filename`.
+             * @description The file's bytes, 1 to 5,242,880 (5 MiB), with its name in the part's `filename`.
              */
             file: string;
         };

@@ -29,6 +29,8 @@ export interface OperationValidator {
   readonly operation: Operation;
   /** Checks one path or query parameter's raw text against its schema. */
   parameter(parameter: DeclaredParameter, raw: string): ParameterVerdict;
+  /** The value an absent parameter takes: its schema's `default`, if it has one. */
+  parameterDefault(parameter: DeclaredParameter): unknown;
   /** Checks a parsed JSON request body. */
   requestBody(value: unknown): Problem[];
   /** Checks a response against its declared status, body schema and headers. */
@@ -144,6 +146,9 @@ export function compileValidator(contract: Contract): ContractValidator {
         if (!validate(value)) return { problems: toProblems(validate.errors, pointer) };
         // A valid int64 past 2^53 cannot be held exactly; no fixture can have it, so callers treat it as unknown.
         return { problems: [], value: typeof value === "number" && !Number.isSafeInteger(value) && type === "integer" ? undefined : value };
+      },
+      parameterDefault(parameter) {
+        return resolved(parameter.schema).default;
       },
       requestBody(value) {
         if (bodySchema === undefined) return [];

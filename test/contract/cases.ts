@@ -48,7 +48,7 @@ const post = (businessId: string | number, body: unknown, headers: Record<string
 
 export const contractCases: ContractCase[] = [
   // 1. Routing
-  { rule: "1 routing", name: "another path is 404 in the error shape", request: { method: "POST", path: "/v2/businesses/1001/chats", headers: auth, body: order(11001) }, status: 404, code: "NOT_FOUND", counted: false },
+  { rule: "1 routing", name: "another path is 404 in the error shape", request: { method: "POST", path: "/v2/businesses/1001/chats/archive", headers: auth, body: order(11001) }, status: 404, code: "NOT_FOUND", counted: false },
   { rule: "1 routing", name: "GET on the path is 405", request: { method: "GET", path: path(1001), headers: auth }, status: 405, code: "METHOD_NOT_ALLOWED", message: "use POST", counted: false },
 
   // 2. Prefer
