@@ -94,8 +94,14 @@ export async function checkBody(body: BodyRead | undefined, validator: Operation
   if (!acceptsMediaType(body.contentType, declared.mediaTypes)) {
     return { ok: false, failure: failures.unsupportedContentType(body.contentType, declared.mediaTypes) };
   }
-  if (body.tooLarge) return { ok: false, failure: failures.bodyTooLarge(body.limitBytes ?? MAX_BODY_BYTES) };
-  if (isMultipart(body.contentType)) return checkMultipart(body, declared.fileParts.get(mediaTypeOf(body.contentType) as string) ?? []);
+  const fileParts = isMultipart(body.contentType) ? (declared.fileParts.get(mediaTypeOf(body.contentType) as string) ?? []) : undefined;
+  if (body.tooLarge) {
+    // An upload over the bound is a file too large, in the words of the file's own limit.
+    const file = fileParts?.find((part) => part.maxBytes !== undefined);
+    const limit = body.limitBytes ?? MAX_BODY_BYTES;
+    return { ok: false, failure: file ? failures.uploadTooLarge(limit, file.maxBytes as number, `/${file.name}`) : failures.bodyTooLarge(limit) };
+  }
+  if (fileParts !== undefined) return checkMultipart(body, fileParts);
   if (!body.json) return { ok: false, failure: failures.malformedJson(body.jsonError ?? "unreadable") };
   const problems = validator.requestBody(body.json.value);
   if (problems.length > 0) return { ok: false, failure: handler.refineBodyProblems?.(problems) ?? failures.invalidBody(problems) };
