@@ -903,7 +903,6 @@ export interface components {
          */
         PageToken: components["schemas"]["PageToken"];
         /**
-         * @deprecated
          * @description Another name of `pageToken`, which the service also reads. Send one of the two; sending
          *     both with different values gives `400`.
          * @example eyJvIjoiZ2V0Q2hhdHMiLCJhIjo3MzQwMDAxfQ.c2lnbmF0dXJl
@@ -1025,7 +1024,6 @@ export interface operations {
                  */
                 pageToken?: components["parameters"]["PageToken"];
                 /**
-                 * @deprecated
                  * @description Another name of `pageToken`, which the service also reads. Send one of the two; sending
                  *     both with different values gives `400`.
                  * @example eyJvIjoiZ2V0Q2hhdHMiLCJhIjo3MzQwMDAxfQ.c2lnbmF0dXJl
@@ -1168,7 +1166,6 @@ export interface operations {
                  */
                 pageToken?: components["parameters"]["PageToken"];
                 /**
-                 * @deprecated
                  * @description Another name of `pageToken`, which the service also reads. Send one of the two; sending
                  *     both with different values gives `400`.
                  * @example eyJvIjoiZ2V0Q2hhdHMiLCJhIjo3MzQwMDAxfQ.c2lnbmF0dXJl
