@@ -450,7 +450,20 @@ export interface components {
          * @example {
          *       "status": "OK",
          *       "result": {
-         *         "chats": [],
+         *         "chats": [
+         *           {
+         *             "chatId": 7340001,
+         *             "orderId": 11001,
+         *             "context": {
+         *               "type": "ORDER",
+         *               "orderId": 11001
+         *             },
+         *             "type": "CHAT",
+         *             "status": "WAITING_FOR_PARTNER",
+         *             "createdAt": "2026-11-25T12:00:00.000Z",
+         *             "updatedAt": "2026-11-25T12:05:00.000Z"
+         *           }
+         *         ],
          *         "paging": {}
          *       }
          *     }
@@ -592,7 +605,14 @@ export interface components {
          *         "type": "ORDER",
          *         "orderId": 11001
          *       },
-         *       "messages": [],
+         *       "messages": [
+         *         {
+         *           "messageId": 9100002,
+         *           "createdAt": "2026-11-25T12:05:00.000Z",
+         *           "sender": "CUSTOMER",
+         *           "message": "Thank you! Can it come in the evening?"
+         *         }
+         *       ],
          *       "paging": {}
          *     }
          */
@@ -614,11 +634,19 @@ export interface components {
          * @example {
          *       "status": "OK",
          *       "result": {
+         *         "orderId": 11001,
          *         "context": {
          *           "type": "ORDER",
          *           "orderId": 11001
          *         },
-         *         "messages": [],
+         *         "messages": [
+         *           {
+         *             "messageId": 9100002,
+         *             "createdAt": "2026-11-25T12:05:00.000Z",
+         *             "sender": "CUSTOMER",
+         *             "message": "Thank you! Can it come in the evening?"
+         *           }
+         *         ],
          *         "paging": {}
          *       }
          *     }
