@@ -3,6 +3,8 @@
  * and every bound (messages per chat, messages over all chats, kept file bytes per file and in
  * all, chats forgotten with their messages). Pure: the store is driven directly.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { STATUS_AFTER_MESSAGE } from "../mock/state/chat-status.js";
 import { createChatStore, type ChatStore } from "../mock/state/chats.js";
@@ -27,6 +29,23 @@ describe("the status a message leaves a chat in", () => {
     const posted = store.postMessage(chat.chatId, { sender, text: "hi" }, T0 + 5);
     expect(posted.ok && posted.chat.status).toBe(STATUS_AFTER_MESSAGE[type][sender] ?? before);
     expect(posted.ok && posted.chat.updatedAt).toBe(new Date(T0 + 5).toISOString());
+  });
+
+  it("docs/chats.md's one status table is this table", () => {
+    const doc = readFileSync(join(import.meta.dirname, "..", "docs", "chats.md"), "utf8").split("\n");
+    const start = doc.indexOf("| a message from | in a `CHAT` | in an `ARBITRAGE` |");
+    const rows = doc.slice(start + 2).filter((line, i, all) => all.slice(0, i + 1).every((l) => l.startsWith("|")));
+    const cell = (text: string) => (text === "unchanged" ? undefined : text.replaceAll("`", ""));
+    const read = Object.fromEntries(
+      rows.map((row) => {
+        const [sender, chat, arbitrage] = row.split("|").slice(1, -1).map((c) => c.trim());
+        return [(sender as string).split(" ")[0]!.replaceAll("`", ""), { CHAT: cell(chat as string), ARBITRAGE: cell(arbitrage as string) }];
+      }),
+    );
+    expect(Object.keys(read).sort()).toEqual([...chatMessageSenderValues].sort());
+    for (const sender of chatMessageSenderValues) {
+      for (const type of chatTypeValues) expect(read[sender]?.[type], `${sender} in ${type}`).toBe(STATUS_AFTER_MESSAGE[type][sender]);
+    }
   });
 
   it("the table: the seller's message waits for the customer, the customer's for the seller, the marketplace's changes nothing", () => {
