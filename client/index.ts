@@ -1,5 +1,5 @@
 /**
- * The typed client of the createChat operation and its middleware (rate-limit guard, retry): only what users call.
+ * The typed client of the chat operations and its middleware (rate-limit guard, retry): only what users call.
  */
 export { createMarketClient } from "./create-market-client.js";
 export type {
@@ -19,6 +19,20 @@ export type {
   CreateChatResult,
   CreateChatSuccess,
 } from "./create-chat-response.js";
+export { getChats } from "./get-chats.js";
+export type { GetChatsFilter, GetChatsResult, GetChatsSuccess, PageOptions } from "./get-chats.js";
+export { getChat } from "./get-chat.js";
+export type { Chat, GetChatResult, GetChatSuccess } from "./get-chat.js";
+export { sendMessage } from "./send-message.js";
+export type { SendMessageResult, SentSuccess } from "./send-message.js";
+export { getChatMessage } from "./get-chat-message.js";
+export type { ChatMessage, GetChatMessageResult, GetChatMessageSuccess } from "./get-chat-message.js";
+export { getChatHistory } from "./get-chat-history.js";
+export type { ChatFullContext, GetChatHistoryResult, GetChatHistorySuccess, HistoryOptions } from "./get-chat-history.js";
+export { sendFile } from "./send-file.js";
+export type { FileSentSuccess, FileToSend, SendFileResult } from "./send-file.js";
+export { iterateChatHistory, iterateChats, PageFailedError } from "./chat-pages.js";
+export type { ApiFailure, ChatOperationId, ErrorStatusOf } from "./api-answer.js";
 export { parseRateLimit } from "./rate-limit.js";
 export type { RateLimitState } from "./rate-limit.js";
 export { UnexpectedResponseError } from "./unexpected-response-error.js";

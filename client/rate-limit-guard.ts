@@ -1,7 +1,9 @@
 /**
  * openapi-fetch middleware for the API's limits: a `420` becomes a typed {@link RateLimitError},
- * and, once an answer says the business has no request left in its window, further calls are
- * refused before they are sent, until the window ends.
+ * and, once an answer says the business has no request left in an operation's window, further
+ * calls of that operation for that business are refused before they are sent, until the window
+ * ends. Each operation has its own quota, so each has its own budget here: a spent getChatHistory
+ * never holds back a sendMessageToChat.
  */
 import type { Middleware, MiddlewareCallbackParams } from "openapi-fetch";
 import { parseRateLimit, type RateLimitState } from "./rate-limit.js";
@@ -66,14 +68,14 @@ export function createRateLimitGuard(options: RateLimitGuardOptions = {}): Middl
   const clock = options.clock ?? systemClock;
   const parallelPauseMs = nonNegative("parallelPauseMs", options.parallelPauseMs ?? 1000);
   const fallbackWindowMs = nonNegative("fallbackWindowMs", options.fallbackWindowMs ?? 3_600_000);
-  // Per business (or "" when a request names none): the spent window's end and its limit.
+  // Per operation and business (the API counts each operation apart): the spent window's end and its limit.
   const spent = new Map<string, { until: number; limit: number | undefined }>();
 
   return {
-    async onRequest({ request, params }) {
+    async onRequest({ request, params, schemaPath }) {
       if (!refuseLocally) return undefined;
       const businessId = businessIdOf(params, request.url);
-      const key = String(businessId ?? "");
+      const key = budgetKey(request.method, schemaPath, businessId);
       const block = spent.get(key);
       if (block === undefined) return undefined;
       if (clock.now() >= block.until) {
@@ -91,9 +93,9 @@ export function createRateLimitGuard(options: RateLimitGuardOptions = {}): Middl
       });
     },
 
-    async onResponse({ request, params, response }) {
+    async onResponse({ request, params, response, schemaPath }) {
       const businessId = businessIdOf(params, request.url);
-      const key = String(businessId ?? "");
+      const key = budgetKey(request.method, schemaPath, businessId);
       const state = parseRateLimit(response.headers);
       if (state !== undefined) {
         if (state.remaining === 0) spent.set(key, { until: state.until.getTime(), limit: state.limit });
@@ -131,6 +133,11 @@ function nonNegative(name: string, value: number): number {
     throw new RangeError(`createRateLimitGuard: ${name} must be a finite number >= 0, got ${String(value)}`);
   }
   return value;
+}
+
+/** One budget per operation (its method and path template) and business ("" when a request names none). */
+function budgetKey(method: string, schemaPath: string, businessId: number | undefined): string {
+  return `${method.toUpperCase()} ${schemaPath} ${businessId ?? ""}`;
 }
 
 /** The businessId path parameter as the call gave it, else the one in the URL. */

@@ -42,6 +42,152 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/businesses/{businessId}/chats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * List the business's chats, filtered, a page at a time
+         * @description Returns the chats of the business that match every filter of the body (an absent or `null`
+         *     filter matches every chat; within one filter any listed value matches). `orderIds` is the
+         *     deprecated form of `contexts` with `type: ORDER`; when both are sent a chat matching either
+         *     is returned.
+         *
+         *     * Chats come in the order they were opened, oldest first.
+         *     * Paging: `limit` chats per page (default 10, at most 20). When more chats match, the answer
+         *       carries `paging.nextPageToken`; send it back as `pageToken` (or its alias `page_token`)
+         *       with the same body to get the next page. A token is opaque, stays valid while the chats
+         *       it points past exist, and belongs to its query: a token of another query, another business
+         *       or a changed one gives `400`.
+         *     * Quota: 5,000 requests per hour per business (`x-rate-limit`), counted apart from the
+         *       other operations'.
+         */
+        post: operations["getChats"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/businesses/{businessId}/chat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read one chat of the business
+         * @description Returns the chat with its context, type, status and the times it was opened and last
+         *     written to.
+         *
+         *     * A chat the business does not have gives `404` with `CHAT_NOT_FOUND`, the same answer
+         *       whether the chat does not exist or belongs to another business.
+         *     * Quota: 1,000 requests per hour per business (`x-rate-limit`).
+         */
+        get: operations["getChat"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/businesses/{businessId}/chats/message": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read one message of a chat
+         * @description Returns the message with who sent it, when, its text and the files attached to it.
+         *
+         *     * A message the chat does not have gives `404` with `MESSAGE_NOT_FOUND`; a chat the business
+         *       does not have gives `404` with `CHAT_NOT_FOUND`.
+         *     * Quota: 1,000 requests per hour per business (`x-rate-limit`).
+         */
+        get: operations["getChatMessage"];
+        put?: never;
+        /**
+         * Send a text message into a chat
+         * @description Adds the seller's message (1 to 4,096 characters) to the chat. The chat then waits for the
+         *     customer (`WAITING_FOR_CUSTOMER`); in a dispute (`ARBITRAGE`) it waits for the arbiter. A
+         *     finished chat takes no more messages (`400`, `CHAT_FINISHED`).
+         *
+         *     * The answer has no message id: read it back with getChatHistory.
+         *     * Quota: 1,000 requests per hour per business (`x-rate-limit`).
+         */
+        post: operations["sendMessageToChat"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/businesses/{businessId}/chats/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Read the messages of a chat, oldest first, a page at a time
+         * @description Returns the chat's context and its messages, oldest first; with `messageIdFrom`, only that
+         *     message and the ones after it.
+         *
+         *     * Paging: `limit` messages per page (default 50, at most 100). When more messages follow, the
+         *       answer carries `paging.nextPageToken`; send it back as `pageToken` (or its alias
+         *       `page_token`) with the same chat and body to get the next page. A token of another query,
+         *       another chat or a changed one gives `400`.
+         *     * Quota: 10,000 requests per hour per business (`x-rate-limit`), counted apart from the
+         *       other operations'.
+         */
+        post: operations["getChatHistory"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/businesses/{businessId}/chats/file/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a file into a chat
+         * @description Adds a message with one file to the chat, sent as `multipart/form-data` in the part named
+         *     `file`. The chat then waits for the customer, as after a text message.
+         *
+         *     * The file is at most 5 MiB (5,242,880 bytes; `maxLength` of `file`) and not empty (`minLength`); its kind
+         *       is one of the media types listed in the part's `encoding` (images, PDF, plain text and
+         *       CSV, office documents). A part sent as `application/octet-stream` is judged by its file
+         *       name's extension.
+         *     * A finished chat takes no more files (`400`, `CHAT_FINISHED`).
+         *     * Quota: 1,000 requests per hour per business (`x-rate-limit`).
+         */
+        post: operations["sendFileToChat"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -130,6 +276,429 @@ export interface components {
             result: components["schemas"]["CreateChatResult"];
         };
         /**
+         * Format: int64
+         * @description Id of a message.
+         * @example 9100001
+         */
+        MessageId: number;
+        /**
+         * @description An opaque token naming where the next page of a query starts.
+         * @example eyJvIjoiZ2V0Q2hhdHMiLCJhIjo3MzQwMDAxfQ.c2lnbmF0dXJl
+         */
+        PageToken: string;
+        /**
+         * @description What kind of chat it is:
+         *
+         *     * `CHAT`: a conversation with the customer.
+         *     * `ARBITRAGE`: a dispute, in which an arbiter of the marketplace takes part.
+         * @example CHAT
+         * @enum {string}
+         */
+        ChatType: "CHAT" | "ARBITRAGE";
+        /**
+         * @description Whose turn it is in the chat:
+         *
+         *     * `NEW`: opened, nobody has written yet.
+         *     * `WAITING_FOR_CUSTOMER`: the customer is to answer.
+         *     * `WAITING_FOR_PARTNER`: the seller is to answer.
+         *     * `WAITING_FOR_ARBITER`: the arbiter of a dispute is to answer.
+         *     * `WAITING_FOR_MARKET`: the marketplace (its support) is to answer.
+         *     * `FINISHED`: closed; it takes no more messages.
+         * @example WAITING_FOR_PARTNER
+         * @enum {string}
+         */
+        ChatStatus: "NEW" | "WAITING_FOR_CUSTOMER" | "WAITING_FOR_PARTNER" | "WAITING_FOR_ARBITER" | "WAITING_FOR_MARKET" | "FINISHED";
+        /**
+         * @description What a chat is about, as the chat reads:
+         *
+         *     * `ORDER`: an order.
+         *     * `RETURN`: a return (FBY, FBS and Express only).
+         *     * `DIRECT`: nothing in particular; the customer started the chat from the store's page.
+         * @example ORDER
+         * @enum {string}
+         */
+        ChatFullContextType: "ORDER" | "RETURN" | "DIRECT";
+        /**
+         * @description The customer of the chat, as the marketplace shows them publicly.
+         * @example {
+         *       "name": "Anna P.",
+         *       "publicId": "anna-p-4471"
+         *     }
+         */
+        ChatCustomer: {
+            /**
+             * @description The customer's public name.
+             * @example Anna P.
+             */
+            name?: string;
+            /**
+             * @description The customer's public identifier in Yandex services (text, not a number).
+             * @example anna-p-4471
+             */
+            publicId?: string;
+        };
+        /**
+         * @description What the chat is about: `orderId` for an order, `returnId` for a return, neither for a
+         *     direct chat; `customer` when the marketplace shows who the customer is.
+         * @example {
+         *       "type": "ORDER",
+         *       "orderId": 11001
+         *     }
+         */
+        ChatFullContext: {
+            type: components["schemas"]["ChatFullContextType"];
+            customer?: components["schemas"]["ChatCustomer"];
+            /**
+             * Format: int64
+             * @description Id of the order, for a chat about an order.
+             * @example 11001
+             */
+            orderId?: number;
+            /**
+             * Format: int64
+             * @description Id of the return, for a chat about a return.
+             * @example 12001
+             */
+            returnId?: number;
+        };
+        /**
+         * @description A chat of the business.
+         * @example {
+         *       "chatId": 7340001,
+         *       "context": {
+         *         "type": "ORDER",
+         *         "orderId": 11001
+         *       },
+         *       "type": "CHAT",
+         *       "status": "NEW",
+         *       "createdAt": "2026-11-25T12:00:00.000Z",
+         *       "updatedAt": "2026-11-25T12:00:00.000Z"
+         *     }
+         */
+        Chat: {
+            chatId: components["schemas"]["ChatId"];
+            /**
+             * Format: int64
+             * @deprecated
+             * @description Deprecated: the order of a chat about an order; read `context.orderId` instead.
+             * @example 11001
+             */
+            orderId?: number;
+            context: components["schemas"]["ChatFullContext"];
+            type: components["schemas"]["ChatType"];
+            status: components["schemas"]["ChatStatus"];
+            /**
+             * Format: date-time
+             * @description When the chat was opened (RFC 3339 date-time with a zone).
+             * @example 2026-11-25T12:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When the chat's last message was sent, or when it was opened if it has none.
+             * @example 2026-11-25T12:05:00.000Z
+             */
+            updatedAt: string;
+        };
+        /**
+         * @description Where the next page starts; no `nextPageToken` on the last page.
+         * @example {
+         *       "nextPageToken": "eyJvIjoiZ2V0Q2hhdHMiLCJhIjo3MzQwMDAxfQ.c2lnbmF0dXJl"
+         *     }
+         */
+        Paging: {
+            nextPageToken?: components["schemas"]["PageToken"];
+        };
+        /**
+         * @description Filters of getChats; every one given must match. `orderIds` is the deprecated form of
+         *     `contexts` with `type: ORDER`.
+         * @example {
+         *       "statuses": [
+         *         "WAITING_FOR_PARTNER"
+         *       ]
+         *     }
+         */
+        GetChatsRequest: {
+            /**
+             * @deprecated
+             * @description Deprecated: chats about these orders; use `contexts` instead.
+             */
+            orderIds?: number[] | null;
+            /** @description Chats about these orders or returns. */
+            contexts?: components["schemas"]["ChatContext"][] | null;
+            /** @description Chats with one of these kinds of context. */
+            contextTypes?: components["schemas"]["ChatFullContextType"][] | null;
+            /** @description Chats of these types. */
+            types?: components["schemas"]["ChatType"][] | null;
+            /** @description Chats in these statuses. */
+            statuses?: components["schemas"]["ChatStatus"][] | null;
+        };
+        /**
+         * @description A page of chats.
+         * @example {
+         *       "chats": [],
+         *       "paging": {}
+         *     }
+         */
+        ChatsPageResult: {
+            /** @description The chats of this page, oldest first. */
+            chats: components["schemas"]["Chat"][];
+            paging?: components["schemas"]["Paging"];
+        };
+        /**
+         * @description A successful answer with a page of chats.
+         * @example {
+         *       "status": "OK",
+         *       "result": {
+         *         "chats": [
+         *           {
+         *             "chatId": 7340001,
+         *             "orderId": 11001,
+         *             "context": {
+         *               "type": "ORDER",
+         *               "orderId": 11001
+         *             },
+         *             "type": "CHAT",
+         *             "status": "WAITING_FOR_PARTNER",
+         *             "createdAt": "2026-11-25T12:00:00.000Z",
+         *             "updatedAt": "2026-11-25T12:05:00.000Z"
+         *           }
+         *         ],
+         *         "paging": {}
+         *       }
+         *     }
+         */
+        GetChatsResponse: {
+            /**
+             * @description Always `OK` on success.
+             * @enum {string}
+             */
+            status: "OK";
+            result: components["schemas"]["ChatsPageResult"];
+        };
+        /**
+         * @description A successful answer with one chat.
+         * @example {
+         *       "status": "OK",
+         *       "result": {
+         *         "chatId": 7340001,
+         *         "context": {
+         *           "type": "ORDER",
+         *           "orderId": 11001
+         *         },
+         *         "type": "CHAT",
+         *         "status": "NEW",
+         *         "createdAt": "2026-11-25T12:00:00.000Z",
+         *         "updatedAt": "2026-11-25T12:00:00.000Z"
+         *       }
+         *     }
+         */
+        GetChatResponse: {
+            /**
+             * @description Always `OK` on success.
+             * @enum {string}
+             */
+            status: "OK";
+            result: components["schemas"]["Chat"];
+        };
+        /**
+         * @description Who sent a message:
+         *
+         *     * `PARTNER`: the seller (sendMessageToChat, sendFileToChat).
+         *     * `CUSTOMER`: the customer.
+         *     * `MARKET`: the marketplace, an automatic message.
+         *     * `SUPPORT`: a member of the marketplace's support.
+         * @example CUSTOMER
+         * @enum {string}
+         */
+        ChatMessageSender: "PARTNER" | "CUSTOMER" | "MARKET" | "SUPPORT";
+        /**
+         * @description A file attached to a message.
+         * @example {
+         *       "name": "invoice.pdf",
+         *       "url": "http://127.0.0.1:4010/__mock/files/1",
+         *       "size": 48213
+         *     }
+         */
+        ChatMessageFile: {
+            /**
+             * @description The file's name.
+             * @example invoice.pdf
+             */
+            name: string;
+            /**
+             * @description Where to download the file.
+             * @example http://127.0.0.1:4010/__mock/files/1
+             */
+            url: string;
+            /**
+             * Format: int32
+             * @description The file's size in bytes.
+             * @example 48213
+             */
+            size: number;
+        };
+        /**
+         * @description One message of a chat; it has a text (`message`), files (`payload`), or both.
+         * @example {
+         *       "messageId": 9100002,
+         *       "createdAt": "2026-11-25T12:05:00.000Z",
+         *       "sender": "CUSTOMER",
+         *       "message": "Thank you! Can it come in the evening?"
+         *     }
+         */
+        ChatMessage: {
+            messageId: components["schemas"]["MessageId"];
+            /**
+             * Format: date-time
+             * @description When the message was sent (RFC 3339 date-time with a zone).
+             * @example 2026-11-25T12:05:00.000Z
+             */
+            createdAt: string;
+            sender: components["schemas"]["ChatMessageSender"];
+            /**
+             * @description The text, when the message has one.
+             * @example Thank you! Can it come in the evening?
+             */
+            message?: string;
+            /** @description The files attached, when the message has any. */
+            payload?: components["schemas"]["ChatMessageFile"][] | null;
+        };
+        /**
+         * @description A successful answer with one message.
+         * @example {
+         *       "status": "OK",
+         *       "result": {
+         *         "messageId": 9100002,
+         *         "createdAt": "2026-11-25T12:05:00.000Z",
+         *         "sender": "CUSTOMER",
+         *         "message": "Thank you! Can it come in the evening?"
+         *       }
+         *     }
+         */
+        GetChatMessageResponse: {
+            /**
+             * @description Always `OK` on success.
+             * @enum {string}
+             */
+            status: "OK";
+            result: components["schemas"]["ChatMessage"];
+        };
+        /**
+         * @description Where the history starts.
+         * @example {
+         *       "messageIdFrom": 9100001
+         *     }
+         */
+        GetChatHistoryRequest: {
+            /**
+             * Format: int64
+             * @description Start at this message (it and the ones after it); absent = from the first message kept.
+             * @example 9100001
+             */
+            messageIdFrom?: number;
+        };
+        /**
+         * @description A page of a chat's messages, with what the chat is about.
+         * @example {
+         *       "context": {
+         *         "type": "ORDER",
+         *         "orderId": 11001
+         *       },
+         *       "messages": [
+         *         {
+         *           "messageId": 9100002,
+         *           "createdAt": "2026-11-25T12:05:00.000Z",
+         *           "sender": "CUSTOMER",
+         *           "message": "Thank you! Can it come in the evening?"
+         *         }
+         *       ],
+         *       "paging": {}
+         *     }
+         */
+        ChatHistory: {
+            /**
+             * Format: int64
+             * @deprecated
+             * @description Deprecated: the order of a chat about an order; read `context.orderId` instead.
+             * @example 11001
+             */
+            orderId?: number;
+            context: components["schemas"]["ChatFullContext"];
+            /** @description The messages of this page, oldest first. */
+            messages: components["schemas"]["ChatMessage"][];
+            paging?: components["schemas"]["Paging"];
+        };
+        /**
+         * @description A successful answer with a page of messages.
+         * @example {
+         *       "status": "OK",
+         *       "result": {
+         *         "orderId": 11001,
+         *         "context": {
+         *           "type": "ORDER",
+         *           "orderId": 11001
+         *         },
+         *         "messages": [
+         *           {
+         *             "messageId": 9100002,
+         *             "createdAt": "2026-11-25T12:05:00.000Z",
+         *             "sender": "CUSTOMER",
+         *             "message": "Thank you! Can it come in the evening?"
+         *           }
+         *         ],
+         *         "paging": {}
+         *       }
+         *     }
+         */
+        GetChatHistoryResponse: {
+            /**
+             * @description Always `OK` on success.
+             * @enum {string}
+             */
+            status: "OK";
+            result: components["schemas"]["ChatHistory"];
+        };
+        /**
+         * @description The message to send.
+         * @example {
+         *       "message": "Hello! Your order has left our warehouse and arrives tomorrow."
+         *     }
+         */
+        SendMessageToChatRequest: {
+            /**
+             * @description The text, 1 to 4,096 characters.
+             * @example Hello! Your order has left our warehouse and arrives tomorrow.
+             */
+            message: string;
+        };
+        /**
+         * @description The file to send, as the part `file` of a `multipart/form-data` body.
+         * @example {
+         *       "file": "%PDF-1.4 (the bytes of invoice.pdf)"
+         *     }
+         */
+        SendFileToChatRequest: {
+            /**
+             * Format: binary
+             * @description The file's bytes, 1 to 5,242,880 (5 MiB), with its name in the part's `filename`.
+             */
+            file: string;
+        };
+        /**
+         * @description A successful answer without a result.
+         * @example {
+         *       "status": "OK"
+         *     }
+         */
+        EmptyOkResponse: {
+            /**
+             * @description Always `OK` on success.
+             * @enum {string}
+             */
+            status: "OK";
+        };
+        /**
          * @description One problem with the request or the service.
          * @example {
          *       "code": "INVALID_REQUEST",
@@ -188,7 +757,79 @@ export interface components {
                 "application/json": components["schemas"]["CreateChatResponse"];
             };
         };
-        /** @description The request is malformed or breaks the schema or a rule of the method. */
+        /** @description One page of the chats that match the filters. */
+        ChatsPage: {
+            headers: {
+                "X-RateLimit-Resource-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Resource-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Resource-Until": components["headers"]["RateLimitUntil"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["GetChatsResponse"];
+            };
+        };
+        /** @description The chat. */
+        ChatFound: {
+            headers: {
+                "X-RateLimit-Resource-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Resource-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Resource-Until": components["headers"]["RateLimitUntil"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["GetChatResponse"];
+            };
+        };
+        /** @description The message was added to the chat. */
+        MessageSent: {
+            headers: {
+                "X-RateLimit-Resource-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Resource-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Resource-Until": components["headers"]["RateLimitUntil"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["EmptyOkResponse"];
+            };
+        };
+        /** @description The file was added to the chat, as a message of its own. */
+        FileSent: {
+            headers: {
+                "X-RateLimit-Resource-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Resource-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Resource-Until": components["headers"]["RateLimitUntil"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["EmptyOkResponse"];
+            };
+        };
+        /** @description The message. */
+        ChatMessageFound: {
+            headers: {
+                "X-RateLimit-Resource-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Resource-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Resource-Until": components["headers"]["RateLimitUntil"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["GetChatMessageResponse"];
+            };
+        };
+        /** @description One page of the chat's messages, oldest first. */
+        ChatHistoryPage: {
+            headers: {
+                "X-RateLimit-Resource-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Resource-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Resource-Until": components["headers"]["RateLimitUntil"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["GetChatHistoryResponse"];
+            };
+        };
+        /** @description The request is malformed or breaks the schema or a rule of the operation. */
         BadRequest: {
             headers: {
                 "X-RateLimit-Resource-Limit": components["headers"]["OptionalRateLimitLimit"];
@@ -227,7 +868,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description The business, order or return was not found. */
+        /** @description The business, or the order, return, chat or message the request names, was not found. */
         NotFound: {
             headers: {
                 "X-RateLimit-Resource-Limit": components["headers"]["OptionalRateLimitLimit"];
@@ -273,12 +914,68 @@ export interface components {
          * @example 1001
          */
         BusinessId: components["schemas"]["BusinessId"];
+        /**
+         * @description Id of the chat, one of the business's.
+         * @example 7340001
+         */
+        ChatIdQuery: components["schemas"]["ChatId"];
+        /**
+         * @description Id of the message, one of the chat's.
+         * @example 9100001
+         */
+        MessageIdQuery: components["schemas"]["MessageId"];
+        /**
+         * @description The `paging.nextPageToken` of the previous page, to get the next one; absent for the first
+         *     page. Opaque: send it back as it came, with the same query.
+         * @example eyJvIjoiZ2V0Q2hhdHMiLCJhIjo3MzQwMDAxfQ.c2lnbmF0dXJl
+         */
+        PageToken: components["schemas"]["PageToken"];
+        /**
+         * @description Another name of `pageToken`, which the service also reads. Send one of the two; sending
+         *     both with different values gives `400`.
+         * @example eyJvIjoiZ2V0Q2hhdHMiLCJhIjo3MzQwMDAxfQ.c2lnbmF0dXJl
+         */
+        PageTokenAlias: components["schemas"]["PageToken"];
+        /**
+         * @description How many chats a page holds, 1 to 20; default 10.
+         * @example 20
+         */
+        ChatsPageLimit: number;
+        /**
+         * @description How many messages a page holds, 1 to 100; default 50.
+         * @example 100
+         */
+        HistoryPageLimit: number;
     };
     requestBodies: {
         /** @description What the chat is about. */
         CreateChatRequestBody: {
             content: {
                 "application/json": components["schemas"]["CreateChatRequest"];
+            };
+        };
+        /** @description Which chats to list; `{}` lists every chat of the business. */
+        GetChatsRequestBody: {
+            content: {
+                "application/json": components["schemas"]["GetChatsRequest"];
+            };
+        };
+        /** @description The text to send. */
+        SendMessageToChatRequestBody: {
+            content: {
+                "application/json": components["schemas"]["SendMessageToChatRequest"];
+            };
+        };
+        /** @description Where the history starts; `{}` reads it from the first message kept. */
+        GetChatHistoryRequestBody: {
+            content: {
+                "application/json": components["schemas"]["GetChatHistoryRequest"];
+            };
+        };
+        /** @description The file, in the part named `file`. */
+        SendFileToChatRequestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["SendFileToChatRequest"];
             };
         };
     };
@@ -345,6 +1042,220 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    getChats: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The `paging.nextPageToken` of the previous page, to get the next one; absent for the first
+                 *     page. Opaque: send it back as it came, with the same query.
+                 * @example eyJvIjoiZ2V0Q2hhdHMiLCJhIjo3MzQwMDAxfQ.c2lnbmF0dXJl
+                 */
+                pageToken?: components["parameters"]["PageToken"];
+                /**
+                 * @description Another name of `pageToken`, which the service also reads. Send one of the two; sending
+                 *     both with different values gives `400`.
+                 * @example eyJvIjoiZ2V0Q2hhdHMiLCJhIjo3MzQwMDAxfQ.c2lnbmF0dXJl
+                 */
+                page_token?: components["parameters"]["PageTokenAlias"];
+                /**
+                 * @description How many chats a page holds, 1 to 20; default 10.
+                 * @example 20
+                 */
+                limit?: components["parameters"]["ChatsPageLimit"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the seller's cabinet (business). The quota is counted per business.
+                 * @example 1001
+                 */
+                businessId: components["parameters"]["BusinessId"];
+            };
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["GetChatsRequestBody"];
+        responses: {
+            200: components["responses"]["ChatsPage"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            420: components["responses"]["RateLimitExceeded"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getChat: {
+        parameters: {
+            query: {
+                /**
+                 * @description Id of the chat, one of the business's.
+                 * @example 7340001
+                 */
+                chatId: components["parameters"]["ChatIdQuery"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the seller's cabinet (business). The quota is counted per business.
+                 * @example 1001
+                 */
+                businessId: components["parameters"]["BusinessId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["ChatFound"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            420: components["responses"]["RateLimitExceeded"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getChatMessage: {
+        parameters: {
+            query: {
+                /**
+                 * @description Id of the chat, one of the business's.
+                 * @example 7340001
+                 */
+                chatId: components["parameters"]["ChatIdQuery"];
+                /**
+                 * @description Id of the message, one of the chat's.
+                 * @example 9100001
+                 */
+                messageId: components["parameters"]["MessageIdQuery"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the seller's cabinet (business). The quota is counted per business.
+                 * @example 1001
+                 */
+                businessId: components["parameters"]["BusinessId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["ChatMessageFound"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            420: components["responses"]["RateLimitExceeded"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    sendMessageToChat: {
+        parameters: {
+            query: {
+                /**
+                 * @description Id of the chat, one of the business's.
+                 * @example 7340001
+                 */
+                chatId: components["parameters"]["ChatIdQuery"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the seller's cabinet (business). The quota is counted per business.
+                 * @example 1001
+                 */
+                businessId: components["parameters"]["BusinessId"];
+            };
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["SendMessageToChatRequestBody"];
+        responses: {
+            200: components["responses"]["MessageSent"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            420: components["responses"]["RateLimitExceeded"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getChatHistory: {
+        parameters: {
+            query: {
+                /**
+                 * @description Id of the chat, one of the business's.
+                 * @example 7340001
+                 */
+                chatId: components["parameters"]["ChatIdQuery"];
+                /**
+                 * @description The `paging.nextPageToken` of the previous page, to get the next one; absent for the first
+                 *     page. Opaque: send it back as it came, with the same query.
+                 * @example eyJvIjoiZ2V0Q2hhdHMiLCJhIjo3MzQwMDAxfQ.c2lnbmF0dXJl
+                 */
+                pageToken?: components["parameters"]["PageToken"];
+                /**
+                 * @description Another name of `pageToken`, which the service also reads. Send one of the two; sending
+                 *     both with different values gives `400`.
+                 * @example eyJvIjoiZ2V0Q2hhdHMiLCJhIjo3MzQwMDAxfQ.c2lnbmF0dXJl
+                 */
+                page_token?: components["parameters"]["PageTokenAlias"];
+                /**
+                 * @description How many messages a page holds, 1 to 100; default 50.
+                 * @example 100
+                 */
+                limit?: components["parameters"]["HistoryPageLimit"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the seller's cabinet (business). The quota is counted per business.
+                 * @example 1001
+                 */
+                businessId: components["parameters"]["BusinessId"];
+            };
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["GetChatHistoryRequestBody"];
+        responses: {
+            200: components["responses"]["ChatHistoryPage"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            420: components["responses"]["RateLimitExceeded"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    sendFileToChat: {
+        parameters: {
+            query: {
+                /**
+                 * @description Id of the chat, one of the business's.
+                 * @example 7340001
+                 */
+                chatId: components["parameters"]["ChatIdQuery"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the seller's cabinet (business). The quota is counted per business.
+                 * @example 1001
+                 */
+                businessId: components["parameters"]["BusinessId"];
+            };
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["SendFileToChatRequestBody"];
+        responses: {
+            200: components["responses"]["FileSent"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            420: components["responses"]["RateLimitExceeded"];
+            500: components["responses"]["InternalError"];
+        };
+    };
 }
 type FlattenedDeepRequired<T> = {
     [K in keyof T]-?: FlattenedDeepRequired<T[K] extends unknown[] | undefined | null ? Extract<T[K], unknown[]>[number] : T[K]>;
@@ -356,4 +1267,13 @@ type ReadonlyArray<T> = [
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
 export const chatContextTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ChatContextType"]> = ["ORDER", "RETURN"];
 export const createChatResponseStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreateChatResponse"]["status"]> = ["OK"];
+export const chatTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ChatType"]> = ["CHAT", "ARBITRAGE"];
+export const chatStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ChatStatus"]> = ["NEW", "WAITING_FOR_CUSTOMER", "WAITING_FOR_PARTNER", "WAITING_FOR_ARBITER", "WAITING_FOR_MARKET", "FINISHED"];
+export const chatFullContextTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ChatFullContextType"]> = ["ORDER", "RETURN", "DIRECT"];
+export const getChatsResponseStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["GetChatsResponse"]["status"]> = ["OK"];
+export const getChatResponseStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["GetChatResponse"]["status"]> = ["OK"];
+export const chatMessageSenderValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ChatMessageSender"]> = ["PARTNER", "CUSTOMER", "MARKET", "SUPPORT"];
+export const getChatMessageResponseStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["GetChatMessageResponse"]["status"]> = ["OK"];
+export const getChatHistoryResponseStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["GetChatHistoryResponse"]["status"]> = ["OK"];
+export const emptyOkResponseStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["EmptyOkResponse"]["status"]> = ["OK"];
 export const errorResponseStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ErrorResponse"]["status"]> = ["ERROR"];

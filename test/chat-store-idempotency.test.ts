@@ -12,7 +12,15 @@ describe("chat store: one chat per (business, context)", () => {
     const first = store.openChat(1001, order(11001), T0);
     expect(first).toEqual({
       created: true,
-      chat: { chatId: 1, businessId: 1001, context: { type: "ORDER", id: 11001 }, createdAt: "2026-11-25T12:00:00.000Z" },
+      chat: {
+        chatId: 1,
+        businessId: 1001,
+        context: { type: "ORDER", id: 11001 },
+        type: "CHAT",
+        status: "NEW",
+        createdAt: "2026-11-25T12:00:00.000Z",
+        updatedAt: "2026-11-25T12:00:00.000Z",
+      },
     });
     const again = store.openChat(1001, order(11001), T0 + 60_000);
     expect(again.created).toBe(false);

@@ -22,8 +22,9 @@ describe("parseCliArgs defaults", () => {
       version: false,
       port: 4010,
       host: "127.0.0.1",
-      quota: 1000,
-      window: 3_600_000,
+      quota: undefined,
+      window: undefined,
+      operationQuota: undefined,
       parallelLimit: undefined,
       latency: undefined,
       fixtures: undefined,
@@ -32,6 +33,10 @@ describe("parseCliArgs defaults", () => {
       controlToken: undefined,
       controlTokenFile: undefined,
       maxChats: 10_000,
+      maxMessagesPerChat: 1_000,
+      maxMessages: 20_000,
+      keepFileBytes: 65_536,
+      maxKeptFileBytes: 16_777_216,
       shutdownGrace: 5_000,
       requestTimeout: 30_000,
     });
@@ -116,6 +121,33 @@ describe("parseCliArgs accepted values", () => {
 
   it("a final -- ends the options", () => {
     expect(options(["--port", "1", "--"]).port).toBe(1);
+  });
+});
+
+describe("the chat family's options", () => {
+  it("--operation-quota takes operation=requests[:window] items, comma-separated", () => {
+    expect(options(["--operation-quota", "getChatHistory=10:1m,getChats=100"]).operationQuota).toEqual({
+      getChatHistory: { limit: 10, windowMs: 60_000 },
+      getChats: { limit: 100 },
+    });
+    expect(options(["--operation-quota", "createChat=3:90s", "--quota", "7"])).toMatchObject({ quota: 7, operationQuota: { createChat: { limit: 3, windowMs: 90_000 } } });
+  });
+
+  it("--operation-quota refuses what is not one of the contract's operations, or is malformed", () => {
+    expect(refusal(["--operation-quota", "getOrders=5"])).toMatch(/^--operation-quota "getOrders=5": getOrders is not an operation of the contract; it has createChat, getChats, /);
+    expect(refusal(["--operation-quota", "getChats"])).toMatch(/expected operation=requests\[:window\]/);
+    expect(refusal(["--operation-quota", "getChats=0"])).toMatch(/getChats: expected requests >= 1, got 0/);
+    expect(refusal(["--operation-quota", "getChats=5:2x"])).toMatch(/getChats: window "2x": expected a duration like 90s/);
+    expect(refusal(["--operation-quota", "getChats=5,getChats=6"])).toMatch(/getChats is given twice/);
+  });
+
+  it("message and file bounds: counts >= 1, sizes in bytes, k or m", () => {
+    expect(options(["--max-messages-per-chat", "5", "--max-messages", "50"])).toMatchObject({ maxMessagesPerChat: 5, maxMessages: 50 });
+    expect(options(["--keep-file-bytes", "0", "--max-kept-file-bytes", "2m"])).toMatchObject({ keepFileBytes: 0, maxKeptFileBytes: 2 * 1024 * 1024 });
+    expect(options(["--keep-file-bytes", "1k"]).keepFileBytes).toBe(1024);
+    expect(options(["--keep-file-bytes", "1500"]).keepFileBytes).toBe(1500);
+    expect(refusal(["--keep-file-bytes", "1g"])).toMatch(/^--keep-file-bytes "1g": expected a size in bytes like 65536, 64k or 16m, at most 1024m$/);
+    expect(refusal(["--max-messages", "0"])).toMatch(/^--max-messages "0": expected an integer from 1 to /);
   });
 });
 
@@ -230,8 +262,9 @@ describe("usage text", () => {
     for (const [synopsis, fallback] of [
       ["--port <n>", "(default: 4010)"],
       ["--host <address>", "(default: 127.0.0.1)"],
-      ["--quota <n>", "(default: 1000)"],
-      ["--window <duration>", "(default: 1h)"],
+      ["--quota <n>", "(default: each operation's own x-rate-limit"],
+      ["--window <duration>", "(default: each operation's own x-rate-limit)"],
+      ["--operation-quota <op=n[:duration],...>", "(default: none)"],
       ["--parallel-limit <n>", "(default: off)"],
       ["--latency <ms|min-max>", "(default: none)"],
       ["--fixtures <file>", "(default: built-in demo data)"],
@@ -240,6 +273,10 @@ describe("usage text", () => {
       ["--control-token <token>", "(default: none; local clients only)"],
       ["--control-token-file <path>", "(default: none)"],
       ["--max-chats <n>", "(default: 10000)"],
+      ["--max-messages-per-chat <n>", "(default: 1000)"],
+      ["--max-messages <n>", "(default: 20000)"],
+      ["--keep-file-bytes <size>", "(default: 64k)"],
+      ["--max-kept-file-bytes <size>", "(default: 16m)"],
       ["--shutdown-grace <duration>", "(default: 5s)"],
       ["--request-timeout <duration>", "(default: 30s)"],
     ] as const) {
@@ -259,7 +296,7 @@ describe("usage text", () => {
     ] as const) {
       expect(entry(synopsis), synopsis).toMatch(new RegExp(` env: ${variable}$`));
     }
-    expect(USAGE.match(/ env: CREATECHAT_MOCK_\w+$/gm)).toHaveLength(14);
+    expect(USAGE.match(/ env: CREATECHAT_MOCK_\w+$/gm)).toHaveLength(19);
     expect(entry("-h, --help")).not.toContain("env");
     expect(entry("--version")).not.toContain("env");
   });

@@ -104,10 +104,12 @@ describe("the options startMockServer gets", () => {
     expect(rest).toEqual({
       port: 4010,
       host: "127.0.0.1",
-      quota: 1000,
-      windowMs: 3_600_000,
       journalCapacity: 10_000,
       maxChats: 10_000,
+      maxMessagesPerChat: 1_000,
+      maxMessages: 20_000,
+      keepFileBytes: 65_536,
+      maxKeptFileBytes: 16_777_216,
       closeGraceMs: 5_000,
       requestTimeoutMs: 30_000,
     });

@@ -55,11 +55,13 @@ describe("names", () => {
 });
 
 describe("defaults", () => {
-  it("the quota and its window are the contract's x-rate-limit", () => {
+  it("the quota and its window are each operation's x-rate-limit unless given, and the default says so with createChat's figures", () => {
     expect(rateLimit.period).toBe("PT1H");
-    expect(byName("quota").default).toBe(rateLimit.requests);
-    expect(byName("window").default).toBe(3_600_000);
-    expect(byName("window").shownDefault).toBe("1h");
+    expect(byName("quota").default).toBeUndefined();
+    expect(byName("window").default).toBeUndefined();
+    // createChat's 1000/1h is the common quota; the two operations with their own are named.
+    expect(byName("quota").shownDefault).toBe(`each operation's own \`x-rate-limit\` (${rateLimit.requests}/1h; getChats 5000/1h, getChatHistory 10000/1h)`);
+    expect(byName("window").shownDefault).toBe("each operation's own `x-rate-limit`");
   });
 
   it("--parallel-limit's help gives the real service's limit from the contract", () => {

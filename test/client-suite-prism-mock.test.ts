@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from "vitest";
-import { defineClientSuite } from "./client-suite/define-client-suite.js";
+import { defineChatFamilySuite, defineClientSuite } from "./client-suite/define-client-suite.js";
 import { startPrismMock, type RunningPrism } from "./support/prism.js";
 
 // The typed client against `prism mock openapi.yaml`: a static mock that knows only the document,
@@ -14,3 +14,4 @@ afterAll(async () => {
 });
 
 defineClientSuite("the typed client against Prism's static mock of openapi.yaml", () => ({ baseUrl: prism.url }));
+defineChatFamilySuite("the chat family's typed functions against Prism's static mock of openapi.yaml", () => ({ baseUrl: prism.url }));

@@ -1,11 +1,13 @@
+import { existsSync } from "node:fs";
 import { once } from "node:events";
 import { createServer, type Server } from "node:http";
+import { resolve } from "node:path";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { contractCases } from "./contract/cases.js";
 import { runConformanceDrive, type ConformanceReport, type DrivenExchange } from "./contract/conformance-drive.js";
 import { readViolations, responseViolations } from "./contract/prism-verdict.js";
-import { FAULT_STATUSES } from "./contract/stateful-scenarios.js";
+import { CHAT_SCENARIO_STEPS, FAULT_STATUSES } from "./contract/stateful-scenarios.js";
 import { startPrismProxy, type RunningPrism } from "./support/prism.js";
 
 // The drive (test/contract/conformance-drive.ts, also `npm run conformance`): the mock behind
@@ -40,9 +42,11 @@ describe("Prism's validation proxy finds no violation in the mock's answers, and
     expect(labels).toContain("quota spent: the next request is 420");
     expect(labels).toContain("in flight: request 5 is 420");
     for (const status of FAULT_STATUSES) expect(labels).toContain(`faults: an injected ${status}`);
-    expect(report.requestsDriven).toBe(contractCases.length + 1 + 5 + FAULT_STATUSES.length);
-    // Prism refuses malformed JSON itself; everything else reaches the mock.
-    expect(report.answeredByPrism).toBe(1);
+    const chatSteps = Object.values(CHAT_SCENARIO_STEPS).flat();
+    for (const label of chatSteps) expect(labels).toContain(label);
+    expect(report.requestsDriven).toBe(contractCases.length + 1 + 5 + FAULT_STATUSES.length + chatSteps.length);
+    // Prism refuses malformed JSON itself (createChat's and sendMessageToChat's); everything else reaches the mock.
+    expect(report.answeredByPrism).toBe(2);
     expect(report.missedBranches).toEqual([]);
   });
 
@@ -55,6 +59,8 @@ describe("Prism's validation proxy finds no violation in the mock's answers, and
     expect(report.staleKnownDisagreements).toEqual([]);
     expect(report.disagreements.map((d) => [d.label, d.kind])).toEqual([
       ["3 credentials: the vendor's older OAuth form works", "prism-refuses-mock-accepts"],
+      ["chats file: the file as a text field, not a file part, is 400", "mock-refuses-prism-accepts"],
+      ["chats file: two files are 400", "mock-refuses-prism-accepts"],
     ]);
   });
 
@@ -77,6 +83,56 @@ describe("Prism's validation proxy finds no violation in the mock's answers, and
     );
     expect(exchange("quota spent: the next request is 420").proxied.body).toMatchObject({ errors: [{ message: expect.stringMatching(/requests per 1h/) }] });
     expect(exchange("in flight: request 5 is 420").proxied.body).toMatchObject({ errors: [{ message: expect.stringMatching(/4 parallel requests/) }] });
+  });
+
+  it("the chat family's state reaches the answers: its own quota, a finished chat, the customer's answer, a DIRECT chat, a dispute", () => {
+    const body = (label: string) => exchange(label).proxied.body;
+    const [spent, other] = CHAT_SCENARIO_STEPS.ownQuota;
+    expect(body(spent)).toMatchObject({ errors: [{ message: expect.stringMatching(/^Hit rate limit of 10000 requests per 1h for businessId 1001/) }] });
+    expect(body(other)).toMatchObject({ status: "OK", result: { chatId: expect.any(Number) } });
+    for (const label of CHAT_SCENARIO_STEPS.finished) expect(body(label)).toMatchObject({ errors: [{ code: "CHAT_FINISHED" }] });
+    const [, waits, reads, history] = CHAT_SCENARIO_STEPS.customer;
+    expect(body(waits)).toMatchObject({ result: { status: "WAITING_FOR_PARTNER" } });
+    expect(body(reads)).toEqual({ status: "OK", result: { messageId: expect.any(Number), createdAt: expect.any(String), sender: "CUSTOMER", message: "Thanks, picking it up" } });
+    expect(body(history)).toMatchObject({
+      result: {
+        messages: [
+          { sender: "PARTNER", message: "Your parcel is ready" },
+          { sender: "CUSTOMER", message: "Thanks, picking it up" },
+          { sender: "CUSTOMER", payload: [{ name: "photo.png", size: 16, url: expect.stringMatching(/\/__mock\/files\/\d+$/) }] },
+        ],
+      },
+    });
+    const [list, one] = CHAT_SCENARIO_STEPS.direct;
+    expect(body(list)).toMatchObject({ result: { chats: [{ context: { type: "DIRECT" }, status: "WAITING_FOR_PARTNER" }] } });
+    expect(body(one)).toMatchObject({ result: { context: { type: "DIRECT", customer: { name: "Anna P.", publicId: "anna-p-4471" } } } });
+    const [dispute, answered] = CHAT_SCENARIO_STEPS.dispute;
+    expect(body(dispute)).toMatchObject({ result: { type: "ARBITRAGE", status: "WAITING_FOR_ARBITER" } });
+    expect(exchange(answered).proxied.status).toBe(200);
+  });
+});
+
+// The vendor's own chat slice (shared/reference, outside the project): used only where it is present.
+const VENDOR_SLICE = resolve(import.meta.dirname, "../../shared/reference/official-chats/chats.openapi.yaml");
+describe.runIf(existsSync(VENDOR_SLICE))("against the vendor's chat slice, when present", () => {
+  let vendor: ConformanceReport;
+  beforeAll(async () => {
+    vendor = await runConformanceDrive({ spec: VENDOR_SLICE });
+  }, 60_000);
+
+  it("finds 0 response violations and reaches every branch", () => {
+    expect(vendor.violations).toEqual([]);
+    expect(vendor.missedBranches).toEqual([]);
+    expect(vendor.requestsDriven).toBe(report.requestsDriven);
+  });
+
+  it("disagrees only where our contract is stricter than the vendor's (unknown fields, the file's bounds)", () => {
+    expect(vendor.disagreements.filter((d) => d.kind === "prism-refuses-mock-accepts").map((d) => d.label)).toEqual([
+      "3 credentials: the vendor's older OAuth form works",
+    ]);
+    for (const d of vendor.disagreements.filter((d) => d.kind === "mock-refuses-prism-accepts")) {
+      expect(["INVALID_REQUEST", "MISSING_CONTEXT", "BODY_TOO_LARGE", "FILE_TOO_LARGE", "FILE_EMPTY"]).toContain(d.mock.code);
+    }
   });
 });
 

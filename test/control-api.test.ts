@@ -143,16 +143,21 @@ describe("GET /__mock/state", () => {
       [2001, "FBS"],
     ]);
     const window = { used: 2, remaining: 8, until: new Date(T0 + HOUR).toISOString(), windowStart: new Date(T0).toISOString() };
-    expect(json.operations).toEqual({ createChat: { limit: 10, windowMs: HOUR } });
+    // `quota` applies to every operation; each keeps its own window.
+    const operationIds = app.contract.operations.map((op) => op.operationId);
+    expect(json.operations).toEqual(Object.fromEntries(operationIds.map((id) => [id, { limit: 10, windowMs: HOUR }])));
+    const untouched = { used: 0, remaining: 10, until: null, windowStart: null };
+    const at = new Date(T0).toISOString();
+    const chat = { type: "CHAT", status: "NEW", createdAt: at, updatedAt: at, messages: 0 };
     expect(json.businesses[0]).toEqual({
       businessId: 1001,
       model: "FBS",
       quota: window,
-      quotas: { createChat: window },
+      quotas: Object.fromEntries(operationIds.map((id) => [id, id === "createChat" ? window : untouched])),
       inFlight: 0,
       chats: [
-        { chatId: 1, context: { type: "ORDER", id: 11001 }, createdAt: new Date(T0).toISOString() },
-        { chatId: 2, context: { type: "RETURN", id: 12001 }, createdAt: new Date(T0).toISOString() },
+        { chatId: 1, context: { type: "ORDER", id: 11001 }, ...chat },
+        { chatId: 2, context: { type: "RETURN", id: 12001 }, ...chat },
       ],
     });
     expect(json.businesses[1].quota).toEqual({ used: 0, remaining: 10, until: null, windowStart: null });

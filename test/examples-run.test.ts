@@ -53,6 +53,22 @@ describe.concurrent("the examples run", () => {
     expect(lines[4]).toBe("a new window: chat 1; quota left: 4");
   });
 
+  it("chat-flow.ts opens a chat, sends a message and a file, reads the customer's answer page by page, and spends getChatHistory's quota to a 420", async () => {
+    const stdout = await runExample("tsx", ["examples/chat-flow.ts"]);
+    const lines = stdout.trim().split("\n");
+    expect(lines).toEqual([
+      "chat 1: 2 messages sent, WAITING_FOR_CUSTOMER",
+      "the customer answered: WAITING_FOR_PARTNER",
+      "page: PARTNER: Hello! Your order leaves our warehouse today.; getChatHistory quota left: 2",
+      "page: PARTNER: label.pdf (27 bytes); getChatHistory quota left: 1",
+      "page: CUSTOMER: Thank you! Can it come in the evening?; getChatHistory quota left: 0",
+      "420 from the API: LIMIT_EXCEEDED, quota left 0",
+      expect.stringMatching(/^420 \(hourly, refused locally\) until \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/),
+      // The message sent while getChatHistory was spent is in the new window's history: 4 in all.
+      "a new window: 4 messages; getChatHistory quota left: 2",
+    ]);
+  });
+
   it("the example tests pass under their own vitest config", async () => {
     const stdout = await runExample("vitest", ["run", "--config", "examples/vitest.config.ts", "--reporter=json"]);
     const report = JSON.parse(stdout.slice(stdout.indexOf("{"))) as {

@@ -46,7 +46,7 @@ describe("bad input gets a spec-shaped 4xx and never a crash, a 5xx or a change 
     // Only valid requests create chats, and only for contexts the business has.
     for (const chat of state.chats.list()) {
       expect(chat.businessId).toBe(1001);
-      expect(state.fixtures().hasOrder(1001, chat.context.id) || state.fixtures().hasReturn(1001, chat.context.id)).toBe(true);
+      expect(state.fixtures().hasOrder(1001, chat.context.id ?? 0) || state.fixtures().hasReturn(1001, chat.context.id ?? 0)).toBe(true);
     }
   });
 

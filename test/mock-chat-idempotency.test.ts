@@ -37,7 +37,15 @@ describe("chats are idempotent per (business, context)", () => {
     const app = createMockApp({ clock: createManualClock(T0), store });
     expect(await chatIdOf(createChatRequest(app, 1001, orderContext(11003)))).toBe(500);
     expect(store.list(1001)).toEqual([
-      { chatId: 500, businessId: 1001, context: { type: "ORDER", id: 11003 }, createdAt: new Date(T0).toISOString() },
+      {
+        chatId: 500,
+        businessId: 1001,
+        context: { type: "ORDER", id: 11003 },
+        type: "CHAT",
+        status: "NEW",
+        createdAt: new Date(T0).toISOString(),
+        updatedAt: new Date(T0).toISOString(),
+      },
     ]);
   });
 

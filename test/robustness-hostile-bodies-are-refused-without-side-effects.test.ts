@@ -191,7 +191,7 @@ describe("hostile createChat bodies (property)", () => {
     for (const chat of state.chats.list()) {
       expect(chat.businessId).toBe(1001);
       const fixtures = state.fixtures();
-      expect(chat.context.type === "ORDER" ? fixtures.hasOrder(1001, chat.context.id) : fixtures.hasReturn(1001, chat.context.id)).toBe(true);
+      expect(chat.context.type === "ORDER" ? fixtures.hasOrder(1001, chat.context.id ?? 0) : fixtures.hasReturn(1001, chat.context.id ?? 0)).toBe(true);
     }
     expect(state.journal.list().filter((e) => e.status >= 500)).toEqual([]);
   });

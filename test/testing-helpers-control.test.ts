@@ -190,7 +190,8 @@ describe.each(transports)("control through %s", (_name, start) => {
     const business = state.businesses.find((b) => b.businessId === 1001);
     expect(Object.keys(business ?? {}).sort()).toEqual(["businessId", "chats", "inFlight", "model", "quota", "quotas"]);
     expect(Object.keys(business?.quota ?? {}).sort()).toEqual(["remaining", "until", "used", "windowStart"]);
-    expect(business?.chats).toEqual([{ chatId: 1, context: { type: "ORDER", id: 11001 }, createdAt: new Date(T0).toISOString() }]);
+    const at = new Date(T0).toISOString();
+    expect(business?.chats).toEqual([{ chatId: 1, context: { type: "ORDER", id: 11001 }, type: "CHAT", status: "NEW", createdAt: at, updatedAt: at, messages: 0 }]);
   });
 });
 

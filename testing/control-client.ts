@@ -5,7 +5,22 @@
  * `createMockFetch`.
  */
 import { parseDuration } from "../mock/state/clock.js";
-import type { ActiveFault, ClockMove, FaultRule, JournalEntry, JournalFilter, MockStateSnapshot } from "./control-types.js";
+import type {
+  ActiveFault,
+  ChatCustomer,
+  ChatSnapshot,
+  ChatStatus,
+  ChatType,
+  ChatWithMessages,
+  ClockMove,
+  ControlMessage,
+  FaultRule,
+  JournalEntry,
+  JournalFilter,
+  MockStateSnapshot,
+  OperationQuota,
+  PostedMessage,
+} from "./control-types.js";
 import type { FixturesInput } from "./fixtures-input.js";
 
 /**
@@ -35,6 +50,23 @@ export interface MockControl {
   state(): Promise<MockStateSnapshot>;
   /** Replaces tokens and businesses (the `--fixtures` shape, checked like a file); chats and quota start over. */
   setFixtures(fixtures: FixturesInput): Promise<{ businesses: number; tokens: number }>;
+  /**
+   * Writes into a chat as the other side: the customer, the marketplace or its support. The chat's
+   * status moves as after any message (a customer's leaves it waiting for the seller).
+   */
+  postMessage(chatId: number, message: ControlMessage): Promise<PostedMessage>;
+  /** Opens a DIRECT chat of the business, as a customer does from the store's page; with `message`, the customer's first one. */
+  openDirectChat(businessId: number, options?: { customer?: ChatCustomer; message?: string }): Promise<ChatSnapshot>;
+  /** A chat (any business's) with every message it holds, oldest first. */
+  chat(chatId: number): Promise<ChatWithMessages>;
+  /** Sets a chat's type and/or status, e.g. `{ status: "FINISHED" }`, `{ type: "ARBITRAGE" }` (a dispute, waiting for the arbiter). */
+  updateChat(chatId: number, change: { type?: ChatType; status?: ChatStatus }): Promise<ChatSnapshot>;
+  /** The bytes of a file sent into a chat, while the mock keeps them (small files only, see --keep-file-bytes). */
+  fileBytes(fileId: number): Promise<Uint8Array>;
+  /** Sets one operation's quota from now on (its windows start over): `limit` requests per `window` (ms or `"1m"`). */
+  setOperationQuota(operationId: string, quota: { limit?: number; window?: number | string }): Promise<OperationQuota>;
+  /** Puts one operation's quota back to what the mock started with. */
+  resetOperationQuota(operationId: string): Promise<OperationQuota>;
 }
 
 /** Options of {@link createMockControl}. */
@@ -94,24 +126,25 @@ export function createMockControl(options: MockControlOptions): MockControl {
   const send = options.fetch ?? ((request: Request) => globalThis.fetch(request));
   const authorization = options.controlToken === undefined ? undefined : `Bearer ${options.controlToken}`;
 
-  async function call<T>(method: "GET" | "POST" | "PUT" | "DELETE", path: string, body?: unknown): Promise<T> {
+  async function call<T>(method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE", path: string, body?: unknown, as: "json" | "bytes" = "json"): Promise<T> {
     const url = new URL(path, root);
     const headers = new Headers({ Accept: "application/json" });
     if (authorization !== undefined) headers.set("Authorization", authorization);
     if (body !== undefined) headers.set("Content-Type", "application/json");
     let response: Response;
-    let text: string;
+    let bytes: Uint8Array;
     try {
       response = await send(new Request(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }));
-      text = await response.text();
+      bytes = new Uint8Array(await response.arrayBuffer());
     } catch (error) {
       throw new MockUnreachableError(method, url.href, error);
     }
+    const text = () => new TextDecoder().decode(bytes);
     if (!response.ok) {
-      const { code, message } = firstError(text);
-      throw new MockControlError(method, url.pathname, response.status, code, message ?? text.slice(0, 200));
+      const { code, message } = firstError(text());
+      throw new MockControlError(method, url.pathname, response.status, code, message ?? text().slice(0, 200));
     }
-    return JSON.parse(text) as T;
+    return (as === "bytes" ? bytes : JSON.parse(text())) as T;
   }
 
   const clockMove = (answer: ClockMove): ClockMove => ({ now: isoInstant(answer.now), clockOffsetMs: answer.clockOffsetMs });
@@ -147,6 +180,24 @@ export function createMockControl(options: MockControlOptions): MockControl {
       return isoState(await call<MockStateSnapshot>("GET", "state"));
     },
     setFixtures: (fixtures) => call("PUT", "fixtures", fixtures),
+    postMessage(chatId, { sender, message, file }) {
+      const body: Record<string, unknown> = { sender };
+      if (message !== undefined) body.message = message;
+      if (file !== undefined) {
+        const bytes = typeof file.content === "string" ? Buffer.from(file.content, "utf8") : Buffer.from(file.content);
+        body.file = { name: file.name, ...(file.mediaType === undefined ? {} : { mediaType: file.mediaType }), base64: bytes.toString("base64") };
+      }
+      return call("POST", `chats/${chatId}/messages`, body);
+    },
+    openDirectChat: (businessId, options = {}) => call("POST", "chats", { businessId, ...options }),
+    chat: (chatId) => call("GET", `chats/${chatId}`),
+    updateChat: (chatId, change) => call("PATCH", `chats/${chatId}`, change),
+    fileBytes: (fileId) => call("GET", `files/${fileId}`, undefined, "bytes"),
+    setOperationQuota(operationId, { limit, window }) {
+      const windowMs = typeof window === "string" ? parseDuration(window) : window;
+      return call("PUT", `quotas/${encodeURIComponent(operationId)}`, { ...(limit === undefined ? {} : { limit }), ...(windowMs === undefined ? {} : { windowMs }) });
+    },
+    resetOperationQuota: (operationId) => call("DELETE", `quotas/${encodeURIComponent(operationId)}`),
   };
 }
 
@@ -165,7 +216,7 @@ function isoState(state: MockStateSnapshot): MockStateSnapshot {
         until: business.quota.until === null ? null : isoInstant(business.quota.until),
         windowStart: business.quota.windowStart === null ? null : isoInstant(business.quota.windowStart),
       },
-      chats: business.chats.map((chat) => ({ ...chat, createdAt: isoInstant(chat.createdAt) })),
+      chats: business.chats.map((chat) => ({ ...chat, createdAt: isoInstant(chat.createdAt), updatedAt: isoInstant(chat.updatedAt ?? chat.createdAt) })),
     })),
   };
 }

@@ -10,11 +10,13 @@
  */
 import type { CreateChatErrorStatus } from "../client/index.js";
 import type { ActiveFault as RegistryFault, FaultMatch } from "../mock/state/faults.js";
-import type { ChatContextKey } from "../mock/state/chats.js";
+import type { ChatSnapshot, MessageSnapshot } from "../mock/control/control-chats.js";
 import type { StoreModel } from "../mock/index.js";
 
 export type { FaultMatch } from "../mock/state/faults.js";
 export type { JournalEntry, JournalFilter } from "../mock/state/journal.js";
+export type { ChatSnapshot, MessageSnapshot } from "../mock/control/control-chats.js";
+export type { ChatCustomer, ChatStatus, ChatType, MessageSender } from "../mock/state/chats.js";
 export type { Fixtures } from "../mock/index.js";
 
 /** An ISO 8601 instant in UTC with milliseconds, e.g. `2026-11-25T13:00:00.000Z`. */
@@ -72,7 +74,36 @@ export interface BusinessSnapshot {
   quotas: Record<string, QuotaWindowSnapshot>;
   /** Requests of the business in flight now. */
   inFlight: number;
-  chats: Array<{ chatId: number; context: ChatContextKey; createdAt: IsoInstant }>;
+  /** The business's chats, oldest first (`messages`: how many each holds). */
+  chats: Array<Omit<ChatSnapshot, "businessId">>;
+}
+
+/** A chat with the messages it holds, oldest first: `GET /__mock/chats/{chatId}`. */
+export interface ChatWithMessages extends ChatSnapshot {
+  messageList: MessageSnapshot[];
+}
+
+/** What posting a message through the control API answers: the message, and the chat after it. */
+export interface PostedMessage {
+  message: MessageSnapshot;
+  chat: ChatSnapshot;
+}
+
+/** A message the control API posts as the other side of the chat: a text, a file, or both. */
+export interface ControlMessage {
+  /** Who writes: the customer, the marketplace's automatic messages (`MARKET`), or its support. */
+  sender: "CUSTOMER" | "MARKET" | "SUPPORT";
+  /** 1 to 4,096 characters, as sendMessageToChat's. */
+  message?: string;
+  /** A file: its name, its kind (default: from the name's extension) and its bytes (text is sent as UTF-8). */
+  file?: { name: string; mediaType?: string; content: Uint8Array | string };
+}
+
+/** One operation's quota as the control API sets it. */
+export interface OperationQuota {
+  operationId: string;
+  limit: number;
+  windowMs: number;
 }
 
 /** `GET /__mock/state`: the mock's clock, quota settings, businesses and faults. */

@@ -22,4 +22,17 @@ export {
 export { parseCliArgs, parseOptions, type Environment, type GivenBy, type ParseResult } from "./parse.js";
 export { optionsMarkdown, usage } from "./usage.js";
 export { EXIT_USAGE, main, OptionLoadError, toServeOptions, type CliIo } from "./main.js";
-export { duration, formatDuration, integer, latency, LoadError, nonEmpty, oneOf, ValueError, type Parser } from "./values.js";
+export {
+  byteSize,
+  duration,
+  formatBytes,
+  formatDuration,
+  integer,
+  latency,
+  LoadError,
+  nonEmpty,
+  oneOf,
+  operationQuotas,
+  ValueError,
+  type Parser,
+} from "./values.js";

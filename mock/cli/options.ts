@@ -8,10 +8,11 @@ import { readFile } from "node:fs/promises";
 import { loadContract } from "../contract/load-contract.js";
 import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REQUEST_TIMEOUT_MS, type ServeOptions } from "../server.js";
 import { createLogger, LOG_FORMATS, type LogFormat } from "../log/log.js";
-import { DEFAULT_MAX_CHATS } from "../state/chats.js";
+import { DEFAULT_MAX_CHATS, DEFAULT_MAX_MESSAGES, DEFAULT_MAX_MESSAGES_PER_CHAT } from "../state/chats.js";
+import { DEFAULT_KEEP_FILE_BYTES, DEFAULT_MAX_KEPT_FILE_BYTES } from "../state/kept-files.js";
 import { FixturesError, loadFixturesFile } from "../state/fixtures.js";
 import { DEFAULT_JOURNAL_CAPACITY } from "../state/journal.js";
-import { duration, formatDuration, integer, latency, LoadError, nonEmpty, oneOf, quotaWindow, type Parser } from "./values.js";
+import { byteSize, duration, formatBytes, formatDuration, integer, latency, LoadError, nonEmpty, oneOf, operationQuotas, quotaWindow, type Parser } from "./values.js";
 
 /** Every option's environment variable is this prefix and its name: `--parallel-limit` → `CREATECHAT_MOCK_PARALLEL_LIMIT`. */
 export const ENV_PREFIX = "CREATECHAT_MOCK_";
@@ -125,9 +126,21 @@ const MAX_JOURNAL_SIZE = 10_000_000;
 // The chat store grows up to its cap; ten million chats is gigabytes, past any test's need.
 const MAX_CHATS_CAP = 10_000_000;
 
-// The quota and its window default to createChat's x-rate-limit in the contract.
+// The parallel limit the real service documents, as createChat's x-rate-limit states it.
 const rateLimit = contract.operation("createChat").rateLimit;
 const code = (text: string) => `\`${text}\``;
+// A mock with gigabytes of messages or kept files is a memory problem, not a test setting.
+const MAX_MESSAGES_CAP = 10_000_000;
+const MAX_KEPT_BYTES_CAP = 1024 * 1024 * 1024;
+/** Each operation's own quota, as the default of --quota says it: the most common one, then the others by name. */
+const ownQuotas = (() => {
+  const quotaOf = (op: (typeof contract.operations)[number]) => `${op.rateLimit.requests}/${formatDuration(op.rateLimit.periodMs)}`;
+  const counts = new Map<string, number>();
+  for (const op of contract.operations) counts.set(quotaOf(op), (counts.get(quotaOf(op)) ?? 0) + 1);
+  const common = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
+  const others = contract.operations.filter((op) => quotaOf(op) !== common).map((op) => `${op.operationId} ${quotaOf(op)}`);
+  return others.length === 0 ? `${common}` : `${common}; ${others.join(", ")}`;
+})();
 
 export const OPTIONS = [
   value({ name: "port", placeholder: "<n>", parse: integer(0, 65_535), default: DEFAULT_PORT, sets: "port", help: "TCP port; `0` picks a free one" }),
@@ -139,15 +152,32 @@ export const OPTIONS = [
     sets: "host",
     help: "address to bind; for any but loopback give a control token too, or the control API answers only this machine",
   }),
-  value({ name: "quota", placeholder: "<n>", parse: integer(1), default: rateLimit.requests, sets: "quota", help: "requests per window per business, >= 1" }),
+  value({
+    name: "quota",
+    placeholder: "<n>",
+    parse: integer(1),
+    default: undefined,
+    shownDefault: `each operation's own \`x-rate-limit\` (${ownQuotas})`,
+    sets: "quota",
+    help: "requests per window per business, >= 1, for every operation (each still counted apart)",
+  }),
   value({
     name: "window",
     placeholder: "<duration>",
     parse: quotaWindow,
-    default: rateLimit.periodMs,
-    shownDefault: formatDuration(rateLimit.periodMs),
+    default: undefined,
+    shownDefault: "each operation's own `x-rate-limit`",
     sets: "windowMs",
-    help: "quota window, e.g. `90s`, `15m`, `1h` (units `ms`, `s`, `m`, `h`, `d`)",
+    help: "quota window of every operation, e.g. `90s`, `15m`, `1h` (units `ms`, `s`, `m`, `h`, `d`)",
+  }),
+  value({
+    name: "operation-quota",
+    placeholder: "<op=n[:duration],...>",
+    parse: operationQuotas(contract.operations.map((op) => op.operationId)),
+    default: undefined,
+    shownDefault: "none",
+    sets: "operationQuotas",
+    help: "quota of single operations, over `--quota` and `--window`, e.g. `getChatHistory=10:1m,getChats=100`",
   }),
   value({
     name: "parallel-limit",
@@ -235,6 +265,40 @@ export const OPTIONS = [
     default: DEFAULT_MAX_CHATS,
     sets: "maxChats",
     help: "chats kept at once; past it the least recently used one is forgotten, and asking for it again opens a new chat",
+  }),
+  value({
+    name: "max-messages-per-chat",
+    placeholder: "<n>",
+    parse: integer(1, MAX_MESSAGES_CAP),
+    default: DEFAULT_MAX_MESSAGES_PER_CHAT,
+    sets: "maxMessagesPerChat",
+    help: "messages a chat keeps, its newest; older ones are dropped from its history",
+  }),
+  value({
+    name: "max-messages",
+    placeholder: "<n>",
+    parse: integer(1, MAX_MESSAGES_CAP),
+    default: DEFAULT_MAX_MESSAGES,
+    sets: "maxMessages",
+    help: "messages kept over all chats; past it the oldest is dropped",
+  }),
+  value({
+    name: "keep-file-bytes",
+    placeholder: "<size>",
+    parse: byteSize(MAX_KEPT_BYTES_CAP),
+    default: DEFAULT_KEEP_FILE_BYTES,
+    shownDefault: formatBytes(DEFAULT_KEEP_FILE_BYTES),
+    sets: "keepFileBytes",
+    help: "largest sent file whose bytes are kept (`GET /__mock/files/<id>`), e.g. `0`, `64k`, `1m`; of larger ones only the name, size and SHA-256",
+  }),
+  value({
+    name: "max-kept-file-bytes",
+    placeholder: "<size>",
+    parse: byteSize(MAX_KEPT_BYTES_CAP),
+    default: DEFAULT_MAX_KEPT_FILE_BYTES,
+    shownDefault: formatBytes(DEFAULT_MAX_KEPT_FILE_BYTES),
+    sets: "maxKeptFileBytes",
+    help: "file bytes kept in all; past it the oldest kept files are dropped",
   }),
   value({
     name: "shutdown-grace",

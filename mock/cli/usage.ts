@@ -45,7 +45,7 @@ export function usage(table: readonly CliOption[] = OPTIONS): string {
   const indent = " ".repeat(HELP_COLUMN);
   const blocks = table.map((option) => {
     const fallback = shownDefault(option);
-    const help = plain(option.help) + (fallback === undefined ? "" : ` (default: ${fallback.text})`);
+    const help = plain(option.help) + (fallback === undefined ? "" : ` (default: ${plain(fallback.text)})`);
     const text = wrap(help, WIDTH - HELP_COLUMN);
     const variable = envName(option);
     if (variable !== undefined) text.push(`env: ${variable}`);

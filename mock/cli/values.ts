@@ -5,6 +5,7 @@
  */
 import type { Latency } from "../stages/pipeline.js";
 import { LAST_HTTP_DATE_MS, MAX_TIMER_MS, parseDuration, systemClock } from "../state/clock.js";
+import type { QuotaLimits } from "../state/store.js";
 
 /** A refused text; the message is what was expected, e.g. `expected an integer >= 1`. */
 export class ValueError extends Error {
@@ -96,4 +97,53 @@ export function formatDuration(ms: number): string {
     if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
   }
   return `${ms}ms`;
+}
+
+const BYTE_UNITS: Readonly<Record<string, number>> = { "": 1, k: 1024, m: 1024 * 1024 };
+
+/** A number of bytes: digits, optionally `k` (KiB) or `m` (MiB), from 0 to `max`. */
+export function byteSize(max: number): Parser<number> {
+  return (text) => {
+    const match = /^(\d+)([km]?)$/.exec(text);
+    const bytes = match === null ? Number.NaN : Number(match[1]) * (BYTE_UNITS[match[2] as string] as number);
+    if (!(bytes >= 0 && bytes <= max)) throw new ValueError(`expected a size in bytes like 65536, 64k or 16m, at most ${formatBytes(max)}`);
+    return bytes;
+  };
+}
+
+/** The shortest exact way to write `bytes` as {@link byteSize} reads it: 65536 → `64k`. */
+export function formatBytes(bytes: number): string {
+  for (const [unit, size] of [["m", 1024 * 1024], ["k", 1024]] as const) {
+    if (bytes >= size && bytes % size === 0) return `${bytes / size}${unit}`;
+  }
+  return String(bytes);
+}
+
+/**
+ * Quotas of single operations: `getChatHistory=10:1m,getChats=100`, each an operationId of the
+ * contract, its requests per window and, after `:`, the window; each operation at most once.
+ */
+export function operationQuotas(operationIds: readonly string[]): Parser<Record<string, Partial<QuotaLimits>>> {
+  return (text) => {
+    const quotas: Record<string, Partial<QuotaLimits>> = {};
+    for (const item of text.split(",")) {
+      const match = /^([A-Za-z][\w]*)=(\d+)(?::(.+))?$/.exec(item.trim());
+      if (match === null) throw new ValueError(`expected operation=requests[:window], comma-separated, like getChatHistory=10:1m; got ${JSON.stringify(item)}`);
+      const [, operationId, requests, window] = match as unknown as [string, string, string, string | undefined];
+      if (!operationIds.includes(operationId)) throw new ValueError(`${operationId} is not an operation of the contract; it has ${operationIds.join(", ")}`);
+      if (Object.hasOwn(quotas, operationId)) throw new ValueError(`${operationId} is given twice`);
+      const limit = Number(requests);
+      if (!Number.isSafeInteger(limit) || limit < 1) throw new ValueError(`${operationId}: expected requests >= 1, got ${requests}`);
+      const quota: Partial<QuotaLimits> = { limit };
+      if (window !== undefined) {
+        try {
+          quota.windowMs = duration({ timer: false })(window);
+        } catch (error) {
+          throw new ValueError(`${operationId}: window ${JSON.stringify(window)}: ${(error as Error).message}`);
+        }
+      }
+      quotas[operationId] = quota;
+    }
+    return quotas;
+  };
 }

@@ -43,6 +43,19 @@ export interface DeclaredRequestBody {
   mediaTypes: string[];
   /** The schema of each media type. */
   schemas: Map<string, SchemaObject>;
+  /** The file parts (`format: binary` properties) of each multipart media type; absent for the others. */
+  fileParts: Map<string, DeclaredFilePart[]>;
+}
+
+/** A file part of a multipart body: a `type: string, format: binary` property of its schema. */
+export interface DeclaredFilePart {
+  name: string;
+  required: boolean;
+  /** `minLength` / `maxLength` of the property: the file's bytes. */
+  minBytes?: number;
+  maxBytes?: number;
+  /** The part's `encoding.<name>.contentType`, split at commas; absent = any. */
+  contentTypes?: string[];
 }
 
 /** `x-rate-limit` of an operation. */
@@ -154,7 +167,11 @@ export function readContract(doc: unknown): Contract {
         const body = deref(op.requestBody);
         const schemas = new Map(entries(body.content).map(([mediaType, media]) => [mediaType, field(media, "schema")]));
         if (schemas.size === 0) throw new Error(`${where} has a request body without content`);
-        requestBody = { required: body.required === true, mediaTypes: [...schemas.keys()], schemas };
+        const fileParts = new Map<string, DeclaredFilePart[]>();
+        for (const [mediaType, media] of entries(body.content)) {
+          if (mediaType.startsWith("multipart/")) fileParts.set(mediaType, filePartsOf(deref(field(media, "schema")), field(media, "encoding"), deref));
+        }
+        requestBody = { required: body.required === true, mediaTypes: [...schemas.keys()], schemas, fileParts };
       }
 
       const responses = new Map<number, DeclaredResponse>();
@@ -209,6 +226,22 @@ export function readContract(doc: unknown): Contract {
       return op;
     },
   };
+}
+
+/** The `format: binary` properties of a multipart schema, with their byte bounds and allowed media types. */
+function filePartsOf(schema: Node, encoding: Node, deref: (node: Node) => Node): DeclaredFilePart[] {
+  const required = Array.isArray(schema.required) ? schema.required : [];
+  return entries(schema.properties)
+    .map(([name, property]) => [name, deref(property)] as const)
+    .filter(([, property]) => property.type === "string" && property.format === "binary")
+    .map(([name, property]) => {
+      const part: DeclaredFilePart = { name, required: required.includes(name) };
+      if (typeof property.minLength === "number") part.minBytes = property.minLength;
+      if (typeof property.maxLength === "number") part.maxBytes = property.maxLength;
+      const contentType = field(encoding, name).contentType;
+      if (typeof contentType === "string") part.contentTypes = contentType.split(",").map((t) => t.trim().toLowerCase()).filter((t) => t !== "");
+      return part;
+    });
 }
 
 /** ISO 8601 durations of the shape the contract uses (`PT1H`, `PT15M`, `PT90S`). */

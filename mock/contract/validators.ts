@@ -32,6 +32,8 @@ export interface OperationValidator {
   readonly operation: Operation;
   /** Checks one path or query parameter's raw text against its schema. */
   parameter(parameter: DeclaredParameter, raw: string): ParameterVerdict;
+  /** The value an absent parameter takes: its schema's `default`, if it has one. */
+  parameterDefault(parameter: DeclaredParameter): unknown;
   /** Checks a parsed JSON request body. */
   requestBody(value: unknown): Problem[];
   /** Checks a response against its declared status, body schema and headers. */
@@ -76,6 +78,8 @@ export function createContractAjv(contract: Contract, code?: Options["code"]): A
   const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true, verbose: true, code });
   addFormats(ajv);
   ajv.addFormat("int64", { type: "number", validate: isInt64 });
+  // OpenAPI's `binary` (a multipart file part) is an annotation here: the operation judges a file from its bytes.
+  ajv.addFormat("binary", true);
   ajv.addVocabulary(OPENAPI_ANNOTATIONS);
   ajv.addSchema({ $id: "contract", definitions: rewriteRefs(contract.schemas) as Record<string, SchemaObject> });
   return ajv;
@@ -162,6 +166,9 @@ export function compileValidator(contract: Contract): ContractValidator {
         if (!validate(value)) return { problems: toProblems(validate.errors, pointer) };
         // A valid int64 past 2^53 cannot be held exactly; no fixture can have it, so callers treat it as unknown.
         return { problems: [], value: typeof value === "number" && !Number.isSafeInteger(value) && type === "integer" ? undefined : value };
+      },
+      parameterDefault(parameter) {
+        return resolved(parameter.schema).default;
       },
       requestBody(value) {
         if (bodySchema === undefined) return [];

@@ -19,6 +19,7 @@ import { LOOPBACK_RANGES } from "../http/loopback.js";
 import { readBody } from "../stages/read-body.js";
 import { answerMethodNotAllowed } from "../http/method-not-allowed.js";
 import { errorBody, type MockFailure } from "../stages/errors.js";
+import { addChatControl, chatSnapshot } from "./control-chats.js";
 import { FixturesError, parseFixtures, type Fixtures } from "../state/fixtures.js";
 import { isoInstant, LAST_HTTP_DATE_MS } from "../state/clock.js";
 import type { MockStore } from "../state/store.js";
@@ -68,7 +69,8 @@ const invalid = (message: string) => controlFailure(400, INVALID_CONTROL_REQUEST
  * The validators are compiled once, on first use; the token's digest is taken here, once.
  *
  * Endpoints: `POST /reset`, `GET /state`, `POST /clock`, `GET /requests`, `GET|POST|DELETE /faults`,
- * `PUT /fixtures`. Unknown path → 404, wrong method → 405 with `Allow`, both in the API's error shape.
+ * `PUT /fixtures`, and those of control-chats.ts: `POST /chats`, `GET|PATCH /chats/{chatId}`,
+ * `POST /chats/{chatId}/messages`, `GET /files/{fileId}`, `PUT|DELETE /quotas/{operationId}`. Unknown path → 404, wrong method → 405 with `Allow`, both in the API's error shape.
  *
  * @throws RangeError when `controlToken` is the empty string (it would protect nothing).
  * @example
@@ -164,13 +166,22 @@ export function createControlApi(deps: ControlDeps): Hono {
     return c.json({ businesses: fixtures.businesses.length, tokens: fixtures.tokens.length });
   });
 
+  addChatControl(api, {
+    state,
+    contract,
+    readJson: (c, validate, maxBytes) => readJsonBody(c, validate, { maxBytes }),
+    reply: (c, failure) => reply(c, failure),
+    invalid,
+    notFound: (message) => controlFailure(404, "CONTROL_NOT_FOUND", message),
+  });
+
   api.all("*", (c) =>
     reply(
       c,
       controlFailure(
         404,
         "CONTROL_NOT_FOUND",
-        `No control endpoint ${c.req.method} ${c.req.path}; there are /__mock/health, /reset, /state, /clock, /requests, /faults, /fixtures`,
+        `No control endpoint ${c.req.method} ${c.req.path}; there are /__mock/health, /reset, /state, /clock, /requests, /faults, /fixtures, /chats, /files, /quotas`,
       ),
     ),
   );
@@ -364,7 +375,12 @@ async function stateSnapshot(state: MockStore, contract: Contract) {
       quota: quotas[main],
       quotas,
       inFlight: await state.inFlight(business.id),
-      chats: (await state.chats.list(business.id)).map(({ chatId, context, createdAt }) => ({ chatId, context, createdAt })),
+      chats: await Promise.all(
+        (await state.chats.list(business.id)).map(async (chat) => {
+          const { businessId: _, ...snapshot } = chatSnapshot(chat, await state.chats.messageCount(chat.chatId));
+          return snapshot;
+        }),
+      ),
     });
   }
   return {

@@ -25,7 +25,8 @@ export function apiRequest(c: Context): ApiRequest {
     pathParams: c.req.param() as Record<string, string>,
     query: () => new URL(request.url).searchParams,
     headers: request.headers,
-    readBody: () => readBody(request),
+    readBody: (maxBytes) => readBody(request, maxBytes),
+    origin: () => new URL(request.url).origin,
     signal: () => request.signal,
     journalHeaders: journalHeadersOf(c),
   };

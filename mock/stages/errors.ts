@@ -80,6 +80,14 @@ export const failures = {
     fail(400, "BODY_TOO_LARGE", `Request body is larger than ${limitBytes} bytes`),
   malformedJson: (reason: string) => fail(400, "MALFORMED_JSON", `Request body is not valid JSON: ${reason}`),
   invalidBody: (problems: Problem[]) => fromProblems(400, "INVALID_REQUEST", problems),
+  malformedMultipart: (reason: string) => fail(400, "MALFORMED_MULTIPART", `Request body is not valid multipart/form-data: ${reason}`),
+  fileTooLarge: (name: string, size: number, max: number, pointer: string) =>
+    fail(400, "FILE_TOO_LARGE", `File ${JSON.stringify(name)} has ${size} bytes; at most ${max} are allowed (${pointer})`),
+  uploadTooLarge: (limitBytes: number, maxFileBytes: number, pointer: string) =>
+    fail(400, "FILE_TOO_LARGE", `Request body is larger than ${limitBytes} bytes: a file may have at most ${maxFileBytes} (${pointer})`),
+  fileEmpty: (name: string, pointer: string) => fail(400, "FILE_EMPTY", `File ${JSON.stringify(name)} has no bytes (${pointer})`),
+  fileTypeNotAllowed: (name: string, kind: string, allowed: readonly string[], pointer: string) =>
+    fail(400, "FILE_TYPE_NOT_ALLOWED", `File ${JSON.stringify(name)} is ${kind}; allowed: ${allowed.join(", ")} (${pointer})`),
 
   // 9. Faults, and the mock's own trouble
   injectedFault: (status: number, ruleId: number) =>

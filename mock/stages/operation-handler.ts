@@ -22,6 +22,8 @@ export interface OperationInput {
   store: MockStore;
   /** The mock's "now" for this request (epoch ms). */
   now: number;
+  /** The origin the request was sent to, e.g. `http://127.0.0.1:4010`: the base of URLs an answer names. */
+  origin: string;
 }
 
 /** What a handler answers: a success body (status 200), or a failure in the API's shape. */

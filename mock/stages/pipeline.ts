@@ -7,13 +7,14 @@
  */
 import type { Operation } from "../contract/load-contract.js";
 import type { ContractValidator, OperationValidator } from "../contract/validators.js";
-import type { BodyRead } from "./read-body.js";
+import { multipartPreview, type Part } from "../http/multipart.js";
+import { isMultipart, type BodyRead } from "./read-body.js";
 import type { Logger } from "../log/log.js";
 import type { OperationHandler } from "./operation-handler.js";
 import { isoInstant, windowEndHttpDate } from "../state/clock.js";
 import type { QuotaDecision } from "../state/quota.js";
 import type { MockStore } from "../state/store.js";
-import { checkBody, checkParameters } from "./body.js";
+import { bodyLimitBytes, checkBody, checkParameters } from "./body.js";
 import { BUSINESS_ID, businessIdParameter, resolveBusiness } from "./business.js";
 import { authenticate, type HeaderReader } from "./credentials.js";
 import { errorBody, failures, type MockFailure } from "./errors.js";
@@ -36,8 +37,10 @@ export interface ApiRequest {
   /** The query string's parameters, read when needed. */
   query(): URLSearchParams;
   headers: HeaderReader;
-  /** Reads the body, once, bounded (see stages/read-body.ts). */
-  readBody(): Promise<BodyRead>;
+  /** Reads the body, once, at most `maxBytes` of it (see stages/read-body.ts). */
+  readBody(maxBytes: number): Promise<BodyRead>;
+  /** The origin the request was sent to (`http://127.0.0.1:4010`), for URLs the answer names. */
+  origin(): string;
   /** Aborts when the client goes away; asked for only when the mock is about to wait. */
   signal(): AbortSignal | undefined;
   /** The request's headers for the journal, credentials redacted; made when the journal is read. */
@@ -90,6 +93,8 @@ interface Exchange {
   /** The counted request's quota decision: every answer from then on carries the rate-limit headers. */
   rateLimit?: QuotaDecision;
   body?: BodyRead;
+  /** The parts of a multipart body, once parsed: the journal shows them instead of the bytes. */
+  parts?: Part[];
   errorCode?: string;
 }
 
@@ -99,7 +104,6 @@ interface Prepared {
   validator: OperationValidator;
   handler: OperationHandler;
   businessId: ReturnType<typeof businessIdParameter>;
-  windowLabel: string;
 }
 
 /** Builds the pipeline over one store. Validators come compiled per operation, on first use. */
@@ -117,7 +121,6 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         validator: own,
         handler,
         businessId: businessIdParameter(own),
-        windowLabel: formatWindow(store.quotaLimits(operation.operationId).windowMs),
       };
       prepared.set(operation, found);
     }
@@ -161,7 +164,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         status,
         durationMs,
         counted,
-        request: { headers: request.journalHeaders, body: journalBody(exchange.body) },
+        request: { headers: request.journalHeaders, body: journalBody(exchange.body, exchange.parts) },
         response: { headers, body },
       });
     } finally {
@@ -226,7 +229,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         request,
         exchange,
         admission.refusedBy === "quota"
-          ? failures.quotaExceeded(limit, op.windowLabel, businessId, windowEndHttpDate(until))
+          ? failures.quotaExceeded(limit, windowLabel(store, operation), businessId, windowEndHttpDate(until))
           : failures.parallelLimit(store.parallelLimit ?? 0, businessId),
       );
     }
@@ -234,7 +237,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       if (latency) await unlessAborted(sleep(pickLatency(latency, random)), request.signal());
 
       // 9. Faults, matched on the operation, the business and what the body tells, before the body is judged.
-      const body = operation.requestBody === undefined ? undefined : await request.readBody();
+      const body =
+        operation.requestBody === undefined ? undefined : await request.readBody(bodyLimitBytes(operation.requestBody, request.headers.get("content-type")));
       exchange.body = body;
       const facts = body === undefined ? {} : (op.handler.faultFacts?.(body) ?? {});
       const fault = await store.faults.take({ businessId, operationId: operation.operationId, ...facts });
@@ -246,7 +250,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
             exchange,
             fault.kind === "parallel"
               ? failures.parallelLimit(store.parallelLimit ?? operation.rateLimit.parallelRequests ?? 1, businessId)
-              : imitateSpentQuota(exchange, op, businessId),
+              : imitateSpentQuota(exchange, windowLabel(store, operation), businessId),
           );
         }
         return fail(request, exchange, failures.injectedFault(fault.status, fault.id));
@@ -255,11 +259,13 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       // 6. Parameters and body, by the contract.
       const parameters = checkParameters(op.validator, request.pathParams, request.query(), { [BUSINESS_ID]: businessId });
       if (!parameters.ok) return fail(request, exchange, parameters.failure);
-      const checked = checkBody(body, op.validator, op.handler);
+      const checked = await checkBody(body, op.validator, op.handler);
+      exchange.parts = checked.parts;
       if (!checked.ok) return fail(request, exchange, checked.failure);
 
       // 7–8. The operation itself.
-      const outcome = await op.handler.handle({ business, parameters: parameters.value, body: checked.value, store, now: store.clock.now() });
+      const input = { business, parameters: parameters.value, body: checked.value, store, now: store.clock.now(), origin: request.origin() };
+      const outcome = await op.handler.handle(input);
       if (!outcome.ok) return fail(request, exchange, outcome.failure);
       return answer(request, exchange, outcome.status ?? 200, outcome.body);
     } finally {
@@ -299,10 +305,15 @@ function namedBusinessId(raw: string | undefined): number | undefined {
 }
 
 /** A fault imitating a spent quota: the answer and the headers of the 1,001st request of the window. */
-function imitateSpentQuota(exchange: Exchange, op: Prepared, businessId: number): MockFailure {
+function imitateSpentQuota(exchange: Exchange, window: string, businessId: number): MockFailure {
   const decision = exchange.rateLimit as QuotaDecision;
   exchange.rateLimit = { ...decision, remaining: 0 };
-  return failures.quotaExceeded(decision.limit, op.windowLabel, businessId, windowEndHttpDate(decision.until));
+  return failures.quotaExceeded(decision.limit, window, businessId, windowEndHttpDate(decision.until));
+}
+
+/** The operation's quota window as a 420 names it; read per refusal, as the control API may change it. */
+function windowLabel(store: MockStore, operation: Operation): string {
+  return formatWindow(store.quotaLimits(operation.operationId).windowMs);
 }
 
 /** An error answer made outside the pipeline: not journaled, no rate-limit headers (control paths, a crash). */
@@ -310,8 +321,10 @@ export function unjournaledErrorAnswer(failure: MockFailure): ApiAnswer {
   return { status: failure.status, headers: { "content-type": "application/json" }, text: JSON.stringify(errorBody(failure)) };
 }
 
-function journalBody(body: BodyRead | undefined): unknown {
+function journalBody(body: BodyRead | undefined, parts: Part[] | undefined): unknown {
   if (!body || body.tooLarge) return body?.tooLarge ? "(body over the size limit, not read)" : undefined;
+  // A file upload is never kept whole: its size and parts, without their bytes.
+  if (isMultipart(body.contentType)) return multipartPreview(body, parts);
   if (body.text.length > JOURNAL_BODY_MAX_CHARS) {
     return `${body.text.slice(0, 256)}… (${body.text.length} characters, cut for the journal)`;
   }

@@ -1,10 +1,13 @@
 /**
  * Reading a request body: once, bounded (the read stops past the limit, never buffering more),
- * decoded as strict UTF-8 and parsed as JSON. Judging it is stage 6 (mock/stages/body.ts).
+ * decoded as strict UTF-8 and parsed as JSON; a multipart body is kept as its bytes, for
+ * http/multipart.ts. Judging it is stage 6 (mock/stages/body.ts), which also sets the limit of
+ * each operation's media types from the contract.
  */
 import { isUtf8 } from "node:buffer";
+import { mediaTypeOf } from "../contract/media-type.js";
 
-/** The largest body the mock reads. */
+/** The largest JSON body the mock reads (and the limit of any body the contract gives no size). */
 export const MAX_BODY_BYTES = 64 * 1024;
 
 const MAX_REASON_LENGTH = 200;
@@ -13,6 +16,10 @@ const MAX_REASON_LENGTH = 200;
 export interface BodyRead {
   contentType: string | undefined;
   tooLarge: boolean;
+  /** The limit it was read under, in bytes. */
+  limitBytes?: number;
+  /** The raw bytes of a multipart body (its `text` stays empty: it is not decoded). */
+  bytes?: Uint8Array;
   /** No bytes but white space (a body that is not UTF-8 is not empty: it has a `jsonError`). */
   empty: boolean;
   text: string;
@@ -42,8 +49,8 @@ export function cutOffBody(contentType: string | undefined): BodyRead {
 }
 
 /** A body over the limit: not read, never buffered. */
-export function tooLargeBody(contentType: string | undefined): BodyRead {
-  return { contentType, tooLarge: true, empty: false, text: "" };
+export function tooLargeBody(contentType: string | undefined, limitBytes: number = MAX_BODY_BYTES): BodyRead {
+  return { contentType, tooLarge: true, limitBytes, empty: false, text: "" };
 }
 
 async function readBodyOnce(request: Request, maxBytes: number): Promise<BodyRead> {
@@ -51,7 +58,7 @@ async function readBodyOnce(request: Request, maxBytes: number): Promise<BodyRea
   const declared = Number(request.headers.get("content-length") ?? NaN);
   if (declared > maxBytes) {
     await request.body?.cancel().catch(() => undefined);
-    return tooLargeBody(contentType);
+    return tooLargeBody(contentType, maxBytes);
   }
 
   const chunks: Uint8Array[] = [];
@@ -61,7 +68,7 @@ async function readBodyOnce(request: Request, maxBytes: number): Promise<BodyRea
     // once skips web streams, which are the slow path on Node.
     const whole = new Uint8Array(await request.arrayBuffer());
     // In-process (app.fetch) nothing enforces the header, so the real size is checked too.
-    if (whole.byteLength > maxBytes) return tooLargeBody(contentType);
+    if (whole.byteLength > maxBytes) return tooLargeBody(contentType, maxBytes);
     chunks.push(whole);
   } else if (request.body) {
     const reader = request.body.getReader();
@@ -71,14 +78,21 @@ async function readBodyOnce(request: Request, maxBytes: number): Promise<BodyRea
       size += value.byteLength;
       if (size > maxBytes) {
         await reader.cancel().catch(() => undefined);
-        return tooLargeBody(contentType);
+        return tooLargeBody(contentType, maxBytes);
       }
       chunks.push(value);
     }
   }
 
   // One chunk (the usual case) is decoded where it lies.
-  return bodyFromBytes(contentType, chunks.length === 1 ? (chunks[0] as Uint8Array) : Buffer.concat(chunks));
+  const bytes = chunks.length === 1 ? (chunks[0] as Uint8Array) : Buffer.concat(chunks);
+  if (isMultipart(contentType)) return { contentType, tooLarge: false, empty: bytes.byteLength === 0, text: "", bytes };
+  return bodyFromBytes(contentType, bytes);
+}
+
+/** Whether the body is a multipart one, kept as bytes rather than decoded as text. */
+export function isMultipart(contentType: string | undefined): boolean {
+  return mediaTypeOf(contentType)?.startsWith("multipart/") ?? false;
 }
 
 /**

@@ -26,7 +26,7 @@ export interface MockStateOptions {
   quota?: number;
   /** Window length in ms, for every operation. Default: each operation's `x-rate-limit.period`. */
   windowMs?: number;
-  /** Quota of single operations by operationId; wins over `quota` and `windowMs`. */
+  /** Quota of single operations by operationId (e.g. `{ getChatHistory: { limit: 10 } }`); wins over `quota` and `windowMs`. */
   operationQuotas?: Record<string, Partial<QuotaLimits>>;
   /** Requests in flight per business, over all its operations; undefined = no limit. Default: off. */
   parallelLimit?: number;
@@ -37,6 +37,14 @@ export interface MockStateOptions {
    * least recently used chat is forgotten. Default 10,000 (see DEFAULT_MAX_CHATS in chats.ts).
    */
   maxChats?: number;
+  /** Messages a chat keeps, its newest (ignored with `store`). Default 1,000 (DEFAULT_MAX_MESSAGES_PER_CHAT). */
+  maxMessagesPerChat?: number;
+  /** Messages kept over all chats, the newest (ignored with `store`). Default 20,000 (DEFAULT_MAX_MESSAGES). */
+  maxMessages?: number;
+  /** Largest file whose bytes are kept, in bytes (ignored with `store`). Default 64 KiB (DEFAULT_KEEP_FILE_BYTES). */
+  keepFileBytes?: number;
+  /** File bytes kept at once in all (ignored with `store`). Default 16 MiB (DEFAULT_MAX_KEPT_FILE_BYTES). */
+  maxKeptFileBytes?: number;
 }
 
 /** The in-memory state: a {@link MockStore} whose every answer is immediate. */
@@ -48,6 +56,7 @@ export interface MockState extends MockStore {
   /** The fixed-window counters of one operation. */
   quota(operationId: string): Quota;
   admit(operationId: string, businessId: number): Admission;
+  setQuotaLimits(operationId: string, limits: Partial<QuotaLimits> | undefined): QuotaLimits;
   inFlight(businessId: number): number;
   replaceFixtures(fixtures: Fixtures): void;
   reset(): void;
@@ -58,18 +67,33 @@ export function createMockState(options: MockStateOptions = {}): MockState {
   const contract = options.contract ?? loadContract();
   const startFixtures = indexFixtures(options.fixtures ?? demoFixtures);
   const clock = createControllableClock(options.clock);
-  const chats = options.store ?? createChatStore({ maxChats: options.maxChats });
+  const chats =
+    options.store ??
+    createChatStore({
+      maxChats: options.maxChats,
+      maxMessagesPerChat: options.maxMessagesPerChat,
+      maxMessages: options.maxMessages,
+      keepFileBytes: options.keepFileBytes,
+      maxKeptFileBytes: options.maxKeptFileBytes,
+    });
   const parallel = createParallelLimiter(options.parallelLimit);
   const faults = createFaultRegistry();
   const journal = createJournal(options.journalCapacity);
-  const quotas = new Map<string, Quota>(
+  for (const operationId of Object.keys(options.operationQuotas ?? {})) {
+    if (!contract.operations.some((op) => op.operationId === operationId)) {
+      throw new RangeError(`operationQuotas names ${operationId}, which is not an operation of the contract; it has ${contract.operations.map((op) => op.operationId).join(", ")}`);
+    }
+  }
+  // The limits each operation starts with, which reset() and setQuotaLimits(id, undefined) put back.
+  const startLimits = new Map<string, QuotaLimits>(
     contract.operations.map((operation) => {
       const own = options.operationQuotas?.[operation.operationId];
       const limit = own?.limit ?? options.quota ?? operation.rateLimit.requests;
       const windowMs = own?.windowMs ?? options.windowMs ?? operation.rateLimit.periodMs;
-      return [operation.operationId, createQuota({ limit, windowMs, clock })];
+      return [operation.operationId, { limit, windowMs }];
     }),
   );
+  const quotas = new Map<string, Quota>([...startLimits].map(([id, limits]) => [id, createQuota({ ...limits, clock })]));
   const quota = (operationId: string): Quota => {
     const found = quotas.get(operationId);
     if (found === undefined) throw new RangeError(`no operation ${operationId} in the contract`);
@@ -96,6 +120,14 @@ export function createMockState(options: MockStateOptions = {}): MockState {
       if (release === undefined) return { admitted: false, quota: decision, refusedBy: "parallel" };
       return { admitted: true, quota: decision, release };
     },
+    setQuotaLimits(operationId, limits) {
+      const current = quota(operationId);
+      const start = startLimits.get(operationId) as QuotaLimits;
+      const next = limits === undefined ? start : { limit: limits.limit ?? current.limit, windowMs: limits.windowMs ?? current.windowMs };
+      // Built before it replaces the old one, so a bad limit leaves the quota in force as it was.
+      quotas.set(operationId, createQuota({ ...next, clock }));
+      return { ...next };
+    },
     quotaWindow: (operationId, businessId) => quota(operationId).peek(businessId),
     inFlight: (businessId) => parallel.inFlight(businessId),
     replaceFixtures(fixtures) {
@@ -106,7 +138,12 @@ export function createMockState(options: MockStateOptions = {}): MockState {
     reset() {
       current = startFixtures;
       chats.reset();
-      for (const q of quotas.values()) q.reset();
+      for (const [id, limits] of startLimits) {
+        const q = quota(id);
+        // The same counters where the limits were never changed, so a test holding them keeps them.
+        if (q.limit === limits.limit && q.windowMs === limits.windowMs) q.reset();
+        else quotas.set(id, createQuota({ ...limits, clock }));
+      }
       faults.clear();
       journal.clear();
       clock.reset();

@@ -40,8 +40,13 @@ export interface MockStore {
   fixtures(): FixtureIndex;
   /** Puts new fixtures in force; chats and quota windows of the old data are dropped with them. */
   replaceFixtures(fixtures: Fixtures): MaybePromise<void>;
-  /** The quota of an operation (the contract's `x-rate-limit`, or what the options set). */
+  /** The quota of an operation (the contract's `x-rate-limit`, or what the options or the control API set). */
   quotaLimits(operationId: string): QuotaLimits;
+  /**
+   * Sets one operation's quota from now on (its windows start over); `undefined` puts back the one
+   * the mock started with. Throws RangeError for an unknown operation or a bad limit.
+   */
+  setQuotaLimits(operationId: string, limits: Partial<QuotaLimits> | undefined): MaybePromise<QuotaLimits>;
   /** Requests of one business allowed in flight at once, over all its operations; undefined = no limit. */
   readonly parallelLimit: number | undefined;
   /**
@@ -56,6 +61,6 @@ export interface MockStore {
   readonly chats: Deferrable<ChatStore>;
   readonly faults: Deferrable<FaultRegistry>;
   readonly journal: Deferrable<Journal>;
-  /** Everything back to start: the starting fixtures, no chats, fresh quota, empty journal, no faults, real time. */
+  /** Everything back to start: the starting fixtures, no chats, fresh quota with the starting limits, empty journal, no faults, real time. */
   reset(): MaybePromise<void>;
 }

@@ -6,7 +6,21 @@
  * examples, so the expectations below are read from openapi.yaml, never written by hand.
  */
 import { describe, expect, it } from "vitest";
-import { createChat, createMarketClient, type FetchLike, type MarketClient } from "../../client/index.js";
+import {
+  createChat,
+  createMarketClient,
+  getChat,
+  getChatHistory,
+  getChatMessage,
+  getChats,
+  iterateChatHistory,
+  iterateChats,
+  sendFile,
+  sendMessage,
+  type ApiFailure,
+  type FetchLike,
+  type MarketClient,
+} from "../../client/index.js";
 import { loadContract, type DeclaredResponse } from "../../mock/contract/load-contract.js";
 
 /** Where the suite sends its calls; resolved per test, after the target's beforeAll has started it. */
@@ -23,6 +37,7 @@ export interface ClientTarget {
 }
 
 const contract = loadContract().operation("createChat");
+const operations = loadContract().operations;
 const API_KEY = "demo-all-methods";
 const QUOTA = contract.rateLimit.requests;
 const ERROR_CODE_PATTERN = new RegExp(
@@ -124,6 +139,94 @@ export function defineClientSuite(title: string, target: () => ClientTarget): vo
       const expected = forcedRateLimit(response, target().liveRateLimit);
       if (requiresRateLimit(response) || target().liveRateLimit) expect(result.rateLimit).toEqual(expected);
       else if (result.rateLimit !== undefined) expect(result.rateLimit).toEqual(expected);
+    });
+  });
+}
+
+/** One call of each chat operation through its typed function, on chat `chatId` (and message `messageId`). */
+const chatCalls: Record<string, (client: MarketClient, ids: { chatId: number; messageId: number }) => Promise<{ ok: boolean; status: number } | ApiFailure>> = {
+  getChats: (client) => getChats(client, 1001, {}),
+  getChat: (client, { chatId }) => getChat(client, 1001, chatId),
+  sendMessageToChat: (client, { chatId }) => sendMessage(client, 1001, chatId, "Hello"),
+  getChatMessage: (client, { chatId, messageId }) => getChatMessage(client, 1001, chatId, messageId),
+  getChatHistory: (client, { chatId }) => getChatHistory(client, 1001, chatId),
+  sendFileToChat: (client, { chatId }) => sendFile(client, 1001, chatId, { name: "label.pdf", type: "application/pdf", content: "%PDF-1.4 label" }),
+};
+
+/** Every named example of every chat operation's declared error responses: [operationId, status, name, value, response]. */
+const chatErrorExamples = operations
+  .filter((op) => op.operationId in chatCalls)
+  .flatMap((op) =>
+    op.statuses
+      .filter((status) => status >= 400)
+      .flatMap((status) => {
+        const response = op.responses.get(status) as DeclaredResponse;
+        return [...response.examples].map(([name, value]) => [op.operationId, status, name, value, response] as const);
+      }),
+  );
+/** Every named 200 example of every chat operation. */
+const chatOkExamples = operations
+  .filter((op) => op.operationId in chatCalls)
+  .flatMap((op) => [...(op.responses.get(200) as DeclaredResponse).examples].map(([name, value]) => [op.operationId, name, value, op.responses.get(200) as DeclaredResponse] as const));
+
+/**
+ * The chat family on the same target: a chat opened by createChat is read, listed, written to and
+ * its history walked (Prism's mock answers from the document's examples, the mock from its state),
+ * then every declared answer of every operation through Prefer.
+ */
+export function defineChatFamilySuite(title: string, target: () => ClientTarget): void {
+  const client = (prefer?: string): MarketClient => {
+    const { baseUrl, fetch } = target();
+    return createMarketClient({ baseUrl, apiKey: API_KEY, ...(prefer === undefined ? {} : { headers: { Prefer: prefer } }), ...(fetch === undefined ? {} : { fetch }) });
+  };
+  const ids = { chatId: 0, messageId: 0 };
+
+  describe(title, () => {
+    it("opens a chat, writes to it, reads it back and walks its history", async () => {
+      const opened = await createChat(client(), 1001, { context: { type: "ORDER", id: 11009 } });
+      if (!opened.ok) throw new Error(`createChat answered ${opened.status}`);
+      ids.chatId = opened.chatId;
+      for (const text of ["Hello", "Your order ships today"]) expect(await sendMessage(client(), 1001, ids.chatId, text)).toMatchObject({ ok: true, status: 200 });
+      expect(await sendFile(client(), 1001, ids.chatId, { name: "label.pdf", type: "application/pdf", content: new Uint8Array([37, 80, 68, 70]) })).toMatchObject({ ok: true });
+
+      const chat = await getChat(client(), 1001, ids.chatId);
+      if (!chat.ok) throw new Error(`getChat answered ${chat.status}`);
+      expect(chat.chat.chatId).toBe(ids.chatId);
+      expect(chat.rateLimit.limit).toBe(operations.find((op) => op.operationId === "getChat")?.rateLimit.requests);
+
+      const pages = [];
+      for await (const page of iterateChatHistory(client(), 1001, ids.chatId, { limit: 1 })) pages.push(page);
+      expect(pages.length).toBeGreaterThanOrEqual(1);
+      expect(pages.at(-1)?.nextPageToken).toBeUndefined();
+      const first = pages[0]?.messages[0];
+      if (first === undefined) throw new Error("the history has no message");
+      ids.messageId = first.messageId;
+      const message = await getChatMessage(client(), 1001, ids.chatId, ids.messageId);
+      expect(message).toMatchObject({ ok: true, message: { messageId: ids.messageId } });
+
+      const chats = [];
+      for await (const page of iterateChats(client(), 1001, {}, { limit: 20 })) chats.push(...page.chats);
+      expect(chats.length).toBeGreaterThan(0);
+      for (const listed of chats) expect(Number.isSafeInteger(listed.chatId)).toBe(true);
+    });
+
+    it.each(chatOkExamples)("%s reads the 200 example %s with its rate-limit headers", async (operationId, name, value, response) => {
+      const result = await chatCalls[operationId]!(client(`code=200, example=${name}`), { chatId: ids.chatId || 7340001, messageId: ids.messageId || 9100001 });
+      expect(result).toMatchObject({ ok: true, status: 200, rateLimit: exampleRateLimit(response) });
+      const { result: example } = value as { result?: Record<string, unknown> };
+      if (operationId === "getChat") expect((result as unknown as { chat: unknown }).chat).toEqual(example);
+      if (operationId === "getChatMessage") expect((result as unknown as { message: unknown }).message).toEqual(example);
+      if (operationId === "getChats") expect((result as unknown as { chats: unknown }).chats).toEqual(example?.chats);
+      if (operationId === "getChatHistory") expect((result as unknown as { messages: unknown }).messages).toEqual(example?.messages);
+    });
+
+    it.each(chatErrorExamples)("%s gets %i %s as a typed failure with the example's errors", async (operationId, status, name, value, response) => {
+      const result = await chatCalls[operationId]!(client(`code=${status}, example=${name}`), { chatId: ids.chatId || 7340001, messageId: ids.messageId || 9100001 });
+      if (result.ok) throw new Error(`expected ${status}, got a success`);
+      const failure = result as ApiFailure;
+      expect(failure.status).toBe(status);
+      expect(failure.errors).toEqual((value as { errors: unknown }).errors);
+      if (requiresRateLimit(response)) expect(failure.rateLimit).toEqual(exampleRateLimit(response));
     });
   });
 }

@@ -7,11 +7,27 @@
 
 export interface CaseRequest {
   method: string;
+  /** May name values captured by earlier cases as `{name}` (e.g. `?chatId={chat}`). */
   path: string;
   headers?: Record<string, string>;
   /** A string is sent as is; anything else as JSON. */
   body?: unknown;
+  /** A multipart/form-data body instead (FormData sets the Content-Type with its boundary). */
+  form?: FormPart[];
 }
+
+/** One part of a multipart case body: a file (with `filename`) of `text` or of `size` bytes, or a text field. */
+export interface FormPart {
+  name: string;
+  filename?: string;
+  /** The part's Content-Type; absent = what FormData sends for a Blob without one (application/octet-stream). */
+  type?: string;
+  text?: string;
+  size?: number;
+}
+
+/** Values captured from earlier answers, by name. */
+export type Captured = Map<string, string>;
 
 export interface ContractCase {
   /** The rule of the README's decision order the case proves, e.g. "3 credentials". */
@@ -31,7 +47,13 @@ export interface ContractCase {
   knownDisagreement?: string;
   /** Why the mock, behind Prism's proxy, answers with another code than `code` (Prism changes the request on its way). */
   proxyChangesRequest?: string;
+  /** What the answer's body must match (vitest's toMatchObject: arrays whole, objects in part). */
+  answer?: unknown;
+  /** Keeps a value of the answer's body (a JSON pointer) under a name later cases use as `{name}`. */
+  capture?: { name: string; pointer: string };
 }
+
+import { chatFamilyCases } from "./chat-cases.js";
 
 export const API_KEY = "demo-all-methods";
 export const path = (businessId: string | number) => `/v2/businesses/${businessId}/chats/new`;
@@ -46,9 +68,9 @@ const post = (businessId: string | number, body: unknown, headers: Record<string
   body,
 });
 
-export const contractCases: ContractCase[] = [
+export const createChatCases: ContractCase[] = [
   // 1. Routing
-  { rule: "1 routing", name: "another path is 404 in the error shape", request: { method: "POST", path: "/v2/businesses/1001/chats", headers: auth, body: order(11001) }, status: 404, code: "NOT_FOUND", counted: false },
+  { rule: "1 routing", name: "another path is 404 in the error shape", request: { method: "POST", path: "/v2/businesses/1001/chats/archive", headers: auth, body: order(11001) }, status: 404, code: "NOT_FOUND", counted: false },
   { rule: "1 routing", name: "GET on the path is 405", request: { method: "GET", path: path(1001), headers: auth }, status: 405, code: "METHOD_NOT_ALLOWED", message: "use POST", counted: false },
 
   // 2. Prefer
@@ -118,9 +140,60 @@ export const contractCases: ContractCase[] = [
   { rule: "8 success", name: "a RETURN chat on EXPRESS", request: post(1004, ret(42001)), status: 200, counted: true },
 ];
 
-/** Builds a fetch Request for a case against a base URL. */
-export function toRequest(baseUrl: string, request: CaseRequest): Request {
+/** Every case, in the order they run: createChat's, then the chat family's (which use chats they open). */
+export const contractCases: ContractCase[] = [...createChatCases, ...chatFamilyCases];
+
+/** Builds a fetch Request for a case against a base URL, its `{name}`s replaced by the captured values. */
+export function toRequest(baseUrl: string, request: CaseRequest, captured: Captured = new Map()): Request {
   const body =
-    request.body === undefined ? undefined : typeof request.body === "string" ? request.body : JSON.stringify(request.body);
-  return new Request(new URL(request.path, baseUrl), { method: request.method, headers: request.headers, body });
+    request.form !== undefined
+      ? formOf(request.form)
+      : request.body === undefined
+        ? undefined
+        : typeof request.body === "string"
+          ? request.body
+          : JSON.stringify(request.body);
+  return new Request(new URL(resolvePlaceholders(request.path, captured), baseUrl), { method: request.method, headers: request.headers, body });
+}
+
+/** `?chatId={chat}` with `chat` captured as 7 → `?chatId=7`; an unknown name is an error of the table. */
+export function resolvePlaceholders(text: string, captured: Captured): string {
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const value = captured.get(name);
+    if (value === undefined) throw new Error(`case path ${text} names {${name}}, which no earlier case captured`);
+    return encodeURIComponent(value);
+  });
+}
+
+/** After a case's answer: keeps what it captures, if anything. */
+export function capture(c: Pick<ContractCase, "capture">, body: unknown, captured: Captured): void {
+  if (c.capture === undefined) return;
+  const value = c.capture.pointer
+    .split("/")
+    .slice(1)
+    .reduce<unknown>((node, key) => (typeof node === "object" && node !== null ? (node as Record<string, unknown>)[key] : undefined), body);
+  if (typeof value !== "string" && typeof value !== "number") throw new Error(`nothing to capture at ${c.capture.pointer} of ${JSON.stringify(body)}`);
+  captured.set(c.capture.name, String(value));
+}
+
+function formOf(parts: readonly FormPart[]): FormData {
+  const form = new FormData();
+  for (const part of parts) {
+    if (part.filename === undefined) {
+      form.append(part.name, part.text ?? "");
+      continue;
+    }
+    const content = part.text ?? new Uint8Array(part.size ?? 0).fill(0x41);
+    form.append(part.name, new Blob([content], part.type === undefined ? {} : { type: part.type }), part.filename);
+  }
+  return form;
+}
+
+/** The operation of the contract a request is routed to, by method and path; undefined for none (routing's 404, 405). */
+export function operationOf(operations: ReadonlyArray<{ operationId: string; method: string; pathTemplate: string }>, request: CaseRequest): string | undefined {
+  const path = request.path.split("?", 1)[0] as string;
+  const found = operations.find(
+    (op) => op.method.toUpperCase() === request.method && new RegExp(`^${op.pathTemplate.replace(/\{\w+\}/g, "[^/]+")}$`).test(path),
+  );
+  return found?.operationId;
 }

@@ -9,7 +9,7 @@ import { loadContract } from "../../mock/contract/load-contract.js";
 import { startMockServer } from "../../mock/server.js";
 import { createMockState } from "../../mock/state/memory-state.js";
 import { CONTRACT_PATH, startPrismProxy } from "../support/prism.js";
-import { contractCases, toRequest, type CaseRequest } from "./cases.js";
+import { capture, contractCases, toRequest, type CaseRequest, type Captured } from "./cases.js";
 import {
   compareVerdicts,
   firstErrorCode,
@@ -82,18 +82,19 @@ export async function runConformanceDrive({ spec = CONTRACT_PATH }: DriveOptions
     const proxy = await startPrismProxy(mock.url, { spec });
     try {
       const exchanges: DrivenExchange[] = [];
+      const captured: Captured = new Map();
       let nextId = 1;
 
-      const send = async (step: DriveStep): Promise<void> => {
+      const send = async (step: DriveStep): Promise<unknown> => {
         const id = String(nextId++);
-        const response = await fetch(toRequest(proxy.url, tagged(step.request, id)));
+        const response = await fetch(toRequest(proxy.url, tagged(step.request, id), captured));
         const proxied = { status: response.status, body: parseBody(await response.text()), violations: readViolations(response.headers) };
         const entry = state.journal.list().find((e) => e.request.headers[DRIVE_HEADER] === id);
         let mockAnswer: MockAnswer;
         if (entry) {
           mockAnswer = { status: entry.status, code: firstErrorCode(entry.response.body) };
         } else {
-          const direct = await fetch(toRequest(mock.url, tagged(step.request, `${id}-direct`)));
+          const direct = await fetch(toRequest(mock.url, tagged(step.request, `${id}-direct`), captured));
           mockAnswer = { status: direct.status, code: firstErrorCode(parseBody(await direct.text())) };
         }
         const prismRefuses = !entry || requestViolations(proxied.violations).length > 0;
@@ -105,10 +106,11 @@ export async function runConformanceDrive({ spec = CONTRACT_PATH }: DriveOptions
           prismRefuses,
           disagreement: compareVerdicts(prismRefuses, mockAnswer, step.forced),
         });
+        return proxied.body;
       };
 
       for (const c of contractCases) {
-        await send({
+        const body = await send({
           label: `${c.rule}: ${c.name}`,
           request: c.request,
           forced: c.request.headers?.Prefer !== undefined,
@@ -116,6 +118,7 @@ export async function runConformanceDrive({ spec = CONTRACT_PATH }: DriveOptions
           knownDisagreement: c.knownDisagreement,
           proxyChangesRequest: c.proxyChangesRequest,
         });
+        capture(c, body, captured);
       }
       for (const scenario of statefulScenarios) {
         await scenario.run({ send, mock: { url: mock.url, state, held: held.count, release: held.release } });

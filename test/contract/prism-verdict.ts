@@ -35,8 +35,10 @@ export function violationKind(v: PrismViolation): string {
 /**
  * The mock's error codes that refuse a request for its form: what a validator of the document
  * judges too (no such operation, no credentials, a parameter or body that breaks its schema, an
- * undeclared content type). Every other refusal (an unknown token, a spent quota, an order the
- * business lacks) depends on the mock's data or state, which Prism cannot know.
+ * undeclared content type, a file outside its part's `minLength`/`maxLength`). Every other refusal
+ * (an unknown token, a spent quota, an order the business lacks, a bad page token) depends on the
+ * mock's data or state, which Prism cannot know. FILE_TYPE_NOT_ALLOWED is not listed: it comes
+ * from the part's `encoding`, which Prism's validator does not read.
  */
 export const FORM_REFUSAL_CODES: ReadonlySet<string> = new Set([
   "NOT_FOUND",
@@ -45,9 +47,12 @@ export const FORM_REFUSAL_CODES: ReadonlySet<string> = new Set([
   "INVALID_PARAMETER",
   "UNSUPPORTED_CONTENT_TYPE",
   "MALFORMED_JSON",
+  "MALFORMED_MULTIPART",
   "BODY_TOO_LARGE",
   "INVALID_REQUEST",
   "MISSING_CONTEXT",
+  "FILE_TOO_LARGE",
+  "FILE_EMPTY",
 ]);
 
 /** The mock's answer to a request: its status and first error code. */
