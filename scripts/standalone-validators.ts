@@ -32,7 +32,15 @@ export function standaloneValidatorsModule(contract: Contract, sha256: string, i
       keys[key] = name;
     }
   }
-  const code = standaloneCode(ajv, exports).replace(/^"use strict";/, "");
+  // ajv's code requires its runtime helpers (ucs2length, equal, …) as CommonJS: in an ES module they are imports.
+  const runtime = new Map<string, string>();
+  const code = standaloneCode(ajv, exports)
+    .replace(/^"use strict";/, "")
+    .replace(/require\("([^"]+)"\)/g, (_whole, specifier: string) => {
+      let name = runtime.get(specifier);
+      if (name === undefined) runtime.set(specifier, (name = `runtime${runtime.size}`));
+      return name;
+    });
   const used = [...new Set([...code.matchAll(/formats\.([A-Za-z_$][\w$]*)/g)].map((m) => m[1] as string))];
   const formatEntries = used.map((name) => (name === "int64" ? "int64: { type: \"number\", validate: isInt64 }" : `${JSON.stringify(name)}: fullFormats[${JSON.stringify(name)}]`));
   const table = Object.entries(keys).map(([key, name]) => `${JSON.stringify(key)}: ${name}`).join(", ");
@@ -40,6 +48,12 @@ export function standaloneValidatorsModule(contract: Contract, sha256: string, i
     "// Written by scripts/prebuild.ts from openapi.yaml (ajv standalone code); do not edit.",
     `import { isInt64 } from ${JSON.stringify(int64Module)};`,
     used.some((name) => name !== "int64") ? 'import { fullFormats } from "ajv-formats/dist/formats.js";' : "",
+    // CommonJS modules with a `default` export: Node's ES module loader, vitest and esbuild each hand
+    // it over differently, so it is looked for in both places.
+    ...[...runtime].flatMap(([specifier, name]) => [
+      `import * as ${name}Module from ${JSON.stringify(specifier.endsWith(".js") ? specifier : `${specifier}.js`)};`,
+      `const ${name} = { default: ${name}Module.default?.default ?? ${name}Module.default };`,
+    ]),
     `const formats = { ${formatEntries.join(", ")} };`,
     code,
     `export const precompiledValidators = { sha256: ${JSON.stringify(sha256)}, validators: { ${table} } };`,

@@ -12,4 +12,5 @@ defineClientSuite("the typed client against the mock in-process (app.fetch)", ()
 defineChatFamilySuite("the chat family's typed functions against the mock in-process", () => ({
   baseUrl: "http://mock.local",
   fetch: async (request) => app.fetch(request),
+  liveRateLimit: true,
 }));

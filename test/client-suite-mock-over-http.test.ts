@@ -12,4 +12,4 @@ afterAll(async () => {
 });
 
 defineClientSuite("the typed client against the mock over HTTP", () => ({ baseUrl: mock.url, liveRateLimit: true }));
-defineChatFamilySuite("the chat family's typed functions against the mock over HTTP", () => ({ baseUrl: mock.url }));
+defineChatFamilySuite("the chat family's typed functions against the mock over HTTP", () => ({ baseUrl: mock.url, liveRateLimit: true }));

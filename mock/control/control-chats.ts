@@ -9,7 +9,7 @@ import { Ajv, type ValidateFunction } from "ajv";
 import type { Context, Hono } from "hono";
 import { chatMessageSenderValues, chatStatusValues, chatTypeValues } from "../../generated/schema.js";
 import type { Contract, SchemaObject } from "../contract/load-contract.js";
-import { fileKind } from "../http/file-kinds.js";
+import { fileKind } from "../stages/file-kinds.js";
 import { filePath } from "../operations/chat-views.js";
 import type { MockFailure } from "../stages/errors.js";
 import type { ChatCustomer, ChatRecord, ChatStatus, ChatType, MessageRecord, MessageSender } from "../state/chats.js";

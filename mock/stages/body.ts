@@ -10,8 +10,8 @@ import type { DeclaredFilePart, DeclaredParameter, DeclaredRequestBody } from ".
 import { acceptsMediaType, mediaTypeOf } from "../contract/media-type.js";
 import type { Problem } from "../contract/schema-problems.js";
 import type { OperationValidator } from "../contract/validators.js";
-import { fileKind } from "../http/file-kinds.js";
-import { parseMultipart, type Part } from "../http/multipart.js";
+import { fileKind } from "./file-kinds.js";
+import { parseMultipart, type Part } from "./read-multipart.js";
 import { isMultipart, MAX_BODY_BYTES, type BodyRead } from "./read-body.js";
 import type { OperationHandler } from "./operation-handler.js";
 import { failures, type MockFailure } from "./errors.js";

@@ -7,7 +7,7 @@
  */
 import type { Operation } from "../contract/load-contract.js";
 import type { ContractValidator, OperationValidator } from "../contract/validators.js";
-import { multipartPreview, type Part } from "../http/multipart.js";
+import { multipartPreview, type Part } from "./read-multipart.js";
 import { isMultipart, type BodyRead } from "./read-body.js";
 import type { Logger } from "../log/log.js";
 import type { OperationHandler } from "./operation-handler.js";

@@ -62,10 +62,10 @@ function exampleRateLimit(response: DeclaredResponse) {
  * The quota state a forced answer reports: the document's examples, or (live) the business's own
  * window as the suite's earlier calls left it (a spent one for a 420), whose end is ahead.
  */
-function forcedRateLimit(response: DeclaredResponse, live: boolean | undefined) {
+function forcedRateLimit(response: DeclaredResponse, live: boolean | undefined, limit = QUOTA) {
   if (!live) return exampleRateLimit(response);
   return {
-    limit: QUOTA,
+    limit,
     remaining: response.status === 420 ? 0 : (expect.any(Number) as unknown as number),
     until: expect.toSatisfy((until: Date) => until.getTime() > Date.now()) as unknown as Date,
   };
@@ -212,7 +212,7 @@ export function defineChatFamilySuite(title: string, target: () => ClientTarget)
 
     it.each(chatOkExamples)("%s reads the 200 example %s with its rate-limit headers", async (operationId, name, value, response) => {
       const result = await chatCalls[operationId]!(client(`code=200, example=${name}`), { chatId: ids.chatId || 7340001, messageId: ids.messageId || 9100001 });
-      expect(result).toMatchObject({ ok: true, status: 200, rateLimit: exampleRateLimit(response) });
+      expect(result).toMatchObject({ ok: true, status: 200, rateLimit: forcedRateLimit(response, target().liveRateLimit, limitOf(operationId)) });
       const { result: example } = value as { result?: Record<string, unknown> };
       if (operationId === "getChat") expect((result as unknown as { chat: unknown }).chat).toEqual(example);
       if (operationId === "getChatMessage") expect((result as unknown as { message: unknown }).message).toEqual(example);
@@ -226,10 +226,13 @@ export function defineChatFamilySuite(title: string, target: () => ClientTarget)
       const failure = result as ApiFailure;
       expect(failure.status).toBe(status);
       expect(failure.errors).toEqual((value as { errors: unknown }).errors);
-      if (requiresRateLimit(response)) expect(failure.rateLimit).toEqual(exampleRateLimit(response));
+      if (requiresRateLimit(response)) expect(failure.rateLimit).toEqual(forcedRateLimit(response, target().liveRateLimit, limitOf(operationId)));
     });
   });
 }
+
+/** An operation's quota per window, from its x-rate-limit. */
+const limitOf = (operationId: string): number => loadContract().operation(operationId).rateLimit.requests;
 
 function expectSuccess(result: Awaited<ReturnType<typeof createChat>>): void {
   if (!result.ok) throw new Error(`expected a chat, got ${result.status} ${JSON.stringify(result.errors)}`);

@@ -3,7 +3,7 @@
  * Fetch API's own `formData()` (undici's parser, the one Node ships) into parts; and the short
  * preview of a multipart body the journal keeps instead of its bytes.
  */
-import type { BodyRead } from "../stages/read-body.js";
+import type { BodyRead } from "./read-body.js";
 
 /** A part that carries a file (it has a `filename`). */
 export interface FilePart {
