@@ -9,6 +9,7 @@ import { loadContract, type Contract, type Operation } from "./contract/load-con
 import { compileValidator } from "./contract/validators.js";
 import { createControlApi } from "./control/control-api.js";
 import { createDocsApp } from "./docs/docs-app.js";
+import { hostNameOf, isAllowedHost, type AllowedHosts } from "./http/allowed-hosts.js";
 import { apiRequest, remoteAddress } from "./http/api-request.js";
 import { toResponse } from "./http/answer.js";
 import { answerMethodNotAllowed } from "./http/method-not-allowed.js";
@@ -38,6 +39,12 @@ export interface MockOptions extends Omit<MockStateOptions, "contract"> {
   latency?: Latency;
   /** Default: silent. */
   logger?: Logger;
+  /**
+   * Host names answered over a socket besides loopback names, IP addresses and the bound address
+   * (a guard against DNS rebinding); `.example.com` allows its subdomains too. In-process requests
+   * are not checked. Default: none.
+   */
+  allowedHosts?: readonly string[];
   /** When set, the control API needs `Authorization: Bearer <token>` and answers any client. */
   controlToken?: string;
   /** How the mock waits; tests may inject a fake. Default: setTimeout. */
@@ -100,6 +107,7 @@ export function createMockApp(options: MockOptions = {}): MockApp {
   const app = new Hono<AppEnv>();
   // Outermost: a routing refusal (404, 405) is journaled once, whatever answered it.
   app.use(journalRoutingRefusals(pipeline));
+  app.use(refuseForeignHosts(options.allowedHosts ?? []));
   app.use(answerMethodNotAllowed(app, refusal));
   // The control API is neither journaled nor counted.
   app.route("/__mock", createControlApi({ state, contract, controlToken: options.controlToken, remoteAddress, version: packageVersion(), logger }));
@@ -124,6 +132,17 @@ function refusal(c: Context<AppEnv>, failure: MockFailure, headers?: Record<stri
   c.set("refusal", { failure, headers });
   const answer = unjournaledErrorAnswer(failure);
   return toResponse({ ...answer, headers: { ...answer.headers, ...headers } });
+}
+
+/** Over a socket, a Host that is not allowed (http/allowed-hosts.ts) gets 403 before any route sees it. */
+function refuseForeignHosts(allowed: AllowedHosts) {
+  return async function refuseForeignHosts(c: Context<AppEnv>, next: () => Promise<void>): Promise<Response | void> {
+    if (remoteAddress(c) === undefined) return next();
+    const host = c.req.header("host") ?? new URL(c.req.url).host;
+    const name = hostNameOf(host);
+    if (name !== undefined && !isAllowedHost(name, allowed)) return refusal(c, failures.hostNotAllowed(host));
+    return next();
+  };
 }
 
 function journalRoutingRefusals(pipeline: Pipeline) {

@@ -104,7 +104,8 @@ export async function startMockServer(options: ServeOptions = {}): Promise<Runni
       throw new RangeError(`${name} must be an integer from 1 to ${MAX_TIMER_MS}, got ${String(value)}`);
     }
   }
-  const app = createMockApp(mockOptions);
+  // The address it is bound to is a host its clients may name, whatever it is.
+  const app = createMockApp({ ...mockOptions, allowedHosts: [...(mockOptions.allowedHosts ?? []), host] });
   let closing: Promise<void> | undefined;
   const adapterOptions: { hostname?: string; errorHandler: (error: unknown) => Response } = { errorHandler: unreadableRequest };
   const server = createServer(

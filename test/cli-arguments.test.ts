@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseCliArgs, usage, type CliOptions } from "../mock/cli/index.js";
+import { OPTIONS, parseCliArgs, usage, type CliOptions } from "../mock/cli/index.js";
 
 const USAGE = usage();
 
@@ -58,6 +58,14 @@ describe("parseCliArgs accepted values", () => {
   it("--quota takes integers >= 1", () => {
     expect(options(["--quota", "1"]).quota).toBe(1);
     expect(options(["--quota", "5000"]).quota).toBe(5000);
+  });
+
+  it("--allowed-host takes a comma list of names, and refuses a port or a scheme", () => {
+    expect(options(["--allowed-host", "mock, .internal.example"]).allowedHost).toEqual(["mock", ".internal.example"]);
+    expect(refusal(["--allowed-host", "mock:4010"])).toBe(
+      '--allowed-host "mock:4010": expected host names separated by commas, such as mock,.internal.example (no port, no scheme)',
+    );
+    expect(refusal(["--allowed-host", "a,,b"])).toMatch(/^--allowed-host "a,,b": expected host names/);
   });
 
   it("--window takes s, m and h durations", () => {
@@ -296,7 +304,7 @@ describe("usage text", () => {
     ] as const) {
       expect(entry(synopsis), synopsis).toMatch(new RegExp(` env: ${variable}$`));
     }
-    expect(USAGE.match(/ env: CREATECHAT_MOCK_\w+$/gm)).toHaveLength(19);
+    expect(USAGE.match(/ env: CREATECHAT_MOCK_\w+$/gm)).toHaveLength(OPTIONS.filter((option) => option.kind === "value").length);
     expect(entry("-h, --help")).not.toContain("env");
     expect(entry("--version")).not.toContain("env");
   });

@@ -88,7 +88,7 @@ describe("control API with a control token", () => {
   it("never journals the token, through the whole mock", async () => {
     const app = createMockApp({ clock: createManualClock(T0), controlToken: TOKEN });
     const auth = { Authorization: `Bearer ${TOKEN}` };
-    expect((await app.request("/__mock/faults", { method: "DELETE", headers: auth })).status).toBe(200);
+    expect((await app.request("/__mock/faults", { method: "DELETE", headers: { ...auth, "Content-Type": "application/json" } })).status).toBe(200);
     await app.request("/v2/businesses/1001/chats/new", {
       method: "POST",
       headers: { "Api-Key": "demo-all-methods", "Content-Type": "application/json" },

@@ -26,7 +26,7 @@ async function createChat(
 async function control(app: MockApp, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
   const res = await app.request(`/__mock${path}`, {
     method,
-    headers: body === undefined ? {} : { "Content-Type": "application/json" },
+    headers: method === "GET" ? {} : { "Content-Type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: res.status, json: await res.json() };

@@ -20,7 +20,7 @@ const createChat = (url: string, businessId: number, id: number) =>
 const control = (url: string, method: string, path: string, body?: unknown) =>
   fetch(`${url}/__mock${path}`, {
     method,
-    headers: body === undefined ? {} : { "Content-Type": "application/json" },
+    headers: method === "GET" ? {} : { "Content-Type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
 

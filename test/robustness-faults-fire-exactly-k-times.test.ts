@@ -28,7 +28,7 @@ describe("a fault for k matching requests (property, in-process)", () => {
         fc.option(fc.constantFrom<"ORDER" | "RETURN">("ORDER", "RETURN"), { nil: undefined }),
         fc.array(fc.record({ businessId: fc.constantFrom(1001, 1002, 1003, 1004), type: fc.constantFrom<"ORDER" | "RETURN">("ORDER", "RETURN") }), { minLength: 1, maxLength: 30 }),
         async (status, times, businessId, contextType, calls) => {
-          expect((await app.request("/__mock/reset", { method: "POST" })).status).toBe(200);
+          expect((await app.request("/__mock/reset", { method: "POST", headers: { "Content-Type": "application/json" } })).status).toBe(200);
           const match = contextType === undefined ? { businessId } : { businessId, contextType };
           const added = await app.request("/__mock/faults", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ status, times, match }) });
           expect(added.status).toBe(201);

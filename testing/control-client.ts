@@ -130,7 +130,8 @@ export function createMockControl(options: MockControlOptions): MockControl {
     const url = new URL(path, root);
     const headers = new Headers({ Accept: "application/json" });
     if (authorization !== undefined) headers.set("Authorization", authorization);
-    if (body !== undefined) headers.set("Content-Type", "application/json");
+    // Every state-changing call says JSON, body or not: the mock refuses one that does not (a web page's forgery would not).
+    if (method !== "GET") headers.set("Content-Type", "application/json");
     let response: Response;
     let bytes: Uint8Array;
     try {

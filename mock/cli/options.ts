@@ -12,7 +12,7 @@ import { DEFAULT_MAX_CHATS, DEFAULT_MAX_MESSAGES, DEFAULT_MAX_MESSAGES_PER_CHAT 
 import { DEFAULT_KEEP_FILE_BYTES, DEFAULT_MAX_KEPT_FILE_BYTES } from "../state/kept-files.js";
 import { FixturesError, loadFixturesFile } from "../state/fixtures.js";
 import { DEFAULT_JOURNAL_CAPACITY } from "../state/journal.js";
-import { byteSize, duration, formatBytes, formatDuration, integer, latency, LoadError, nonEmpty, oneOf, operationQuotas, quotaWindow, type Parser } from "./values.js";
+import { byteSize, duration, formatBytes, formatDuration, hostNames, integer, latency, LoadError, nonEmpty, oneOf, operationQuotas, quotaWindow, type Parser } from "./values.js";
 
 /** Every option's environment variable is this prefix and its name: `--parallel-limit` → `CREATECHAT_MOCK_PARALLEL_LIMIT`. */
 export const ENV_PREFIX = "CREATECHAT_MOCK_";
@@ -151,6 +151,15 @@ export const OPTIONS = [
     default: DEFAULT_HOST,
     sets: "host",
     help: "address to bind; for any but loopback give a control token too, or the control API answers only this machine",
+  }),
+  value({
+    name: "allowed-host",
+    placeholder: "<names>",
+    parse: hostNames,
+    default: undefined,
+    shownDefault: "loopback names and IP addresses only",
+    sets: "allowedHosts",
+    help: "more host names the mock answers to, comma-separated (`.example.com` with its subdomains); any other `Host` gets `403` (a guard against DNS rebinding)",
   }),
   value({
     name: "quota",

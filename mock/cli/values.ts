@@ -40,6 +40,15 @@ export const nonEmpty: Parser<string> = (text) => {
   return text;
 };
 
+/** Host names, comma-separated (`mock,.internal.example`): each a name without a port or a space. */
+export const hostNames: Parser<string[]> = (text) => {
+  const names = text.split(",").map((name) => name.trim());
+  if (names.some((name) => name === "" || /[\s/:@]/.test(name))) {
+    throw new ValueError("expected host names separated by commas, such as mock,.internal.example (no port, no scheme)");
+  }
+  return names;
+};
+
 /** A positive duration such as `90s` or `15m`, in ms; `timer`: also no longer than a timer can wait. */
 export function duration(options: { timer: boolean }): Parser<number> {
   return (text) => {

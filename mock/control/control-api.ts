@@ -23,6 +23,7 @@ import { addChatControl, chatSnapshot } from "./control-chats.js";
 import { FixturesError, parseFixtures, type Fixtures } from "../state/fixtures.js";
 import { isoInstant, LAST_HTTP_DATE_MS } from "../state/clock.js";
 import type { MockStore } from "../state/store.js";
+import { refuseForeignOrigin, requireJsonContentType } from "./browser-guards.js";
 import {
   compileControlValidators,
   exactlyOneClockField,
@@ -101,10 +102,14 @@ export function createControlApi(deps: ControlDeps): Hono {
   // so it is answered before the access check (even under a control token).
   api.get("/health", (c) => c.json({ status: "ok", version: deps.version ?? "unknown" }));
 
-  // Access first, for every other path, so a client that may not steer the mock cannot probe it either.
+  // Then what keeps a web page out (browser-guards.ts), and access, for every other path, so a
+  // client that may not steer the mock cannot probe it either.
+  api.use(refuseForeignOrigin(reply));
   api.use(controlAccess(deps.controlToken, deps.remoteAddress));
+  // On each state-changing route, so a method the path does not have is still a 405.
+  const json = requireJsonContentType(reply);
 
-  api.post("/reset", async (c) => {
+  api.post("/reset", json, async (c) => {
     const body = await readJsonBody(c, validators().reset, { optional: true });
     if (!body.ok) return reply(c, body.failure);
     await state.reset();
@@ -113,7 +118,7 @@ export function createControlApi(deps: ControlDeps): Hono {
 
   api.get("/state", async (c) => c.json({ ...(await stateSnapshot(state, contract)), log: { dropped: deps.logger?.dropped?.() ?? 0 } }));
 
-  api.post("/clock", async (c) => {
+  api.post("/clock", json, async (c) => {
     const body = await readJsonBody(c, validators().clock);
     if (!body.ok) return reply(c, body.failure);
     const problem = exactlyOneClockField(body.value);
@@ -138,7 +143,7 @@ export function createControlApi(deps: ControlDeps): Hono {
   });
 
   api.get("/faults", async (c) => c.json({ faults: await state.faults.list() }));
-  api.post("/faults", async (c) => {
+  api.post("/faults", json, async (c) => {
     const body = await readJsonBody(c, validators().fault);
     if (!body.ok) return reply(c, body.failure);
     try {
@@ -149,13 +154,13 @@ export function createControlApi(deps: ControlDeps): Hono {
       throw error;
     }
   });
-  api.delete("/faults", async (c) => {
+  api.delete("/faults", json, async (c) => {
     const cleared = (await state.faults.list()).length;
     await state.faults.clear();
     return c.json({ cleared });
   });
 
-  api.put("/fixtures", async (c) => {
+  api.put("/fixtures", json, async (c) => {
     const body = await readJsonBody(c, undefined, { maxBytes: MAX_FIXTURES_BODY_BYTES });
     if (!body.ok) return reply(c, body.failure);
     const parsed = readFixtures(body.value);

@@ -34,6 +34,12 @@ export const failures = {
   badRequest: (message: string) => fail(400, "BAD_REQUEST", message),
   noRoute: (method: string, path: string, served: readonly string[]) =>
     fail(404, "NOT_FOUND", `No route for ${method} ${path}; this mock serves ${enumerate(served)}`),
+  hostNotAllowed: (host: string) =>
+    fail(
+      403,
+      "HOST_NOT_ALLOWED",
+      `Host ${host.slice(0, 100)} is not allowed: the mock answers loopback names, IP addresses, the address it is bound to and the names of --allowed-host (a guard against DNS rebinding)`,
+    ),
   methodNotAllowed: (method: string, path: string, allowed: readonly string[]) =>
     fail(405, "METHOD_NOT_ALLOWED", `Method ${method} is not allowed on ${path}; use ${allowed.join(", ")}`),
 
