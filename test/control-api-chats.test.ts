@@ -18,7 +18,8 @@ function mock(options: MockOptions = {}): MockApp {
 async function control(app: MockApp, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
   const res = await app.request(`/__mock${path}`, {
     method,
-    headers: body === undefined ? {} : { "Content-Type": "application/json" },
+    // Every state-changing control call says JSON, body or not (a web page could not).
+    headers: body === undefined && (method === "GET" || method === "HEAD") ? {} : { "Content-Type": "application/json" },
     body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
   });
   return { status: res.status, json: await res.json() };
