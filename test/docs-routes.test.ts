@@ -33,7 +33,7 @@ describe("GET /docs", () => {
       "/docs/init.js",
     ]);
     expect(html).toContain('data-spec-url="/docs/openapi.json"');
-    expect(html).toContain("<title>Yandex Market Partner API, createChat contract: API reference</title>");
+    expect(html).toContain("<title>Yandex Market Partner API, chats contract: API reference</title>");
     // No inline script: the CSP below may then refuse every script the mock does not serve.
     expect(html.match(/<script\b[^>]*>/g)).toEqual([
       '<script src="/docs/assets/swagger-ui-bundle.js">',
