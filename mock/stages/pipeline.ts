@@ -236,7 +236,17 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       if (!checked.ok) return fail(request, exchange, checked.failure);
 
       // 7–8. The operation itself.
-      const input = { business, parameters: parameters.value, body: checked.value, store, now: store.clock.now(), origin: request.origin() };
+      const input = {
+        business,
+        parameters: parameters.value,
+        body: checked.value,
+        store,
+        now: store.clock.now(),
+        // Read only by the operations whose answers name URLs: building it costs every other request.
+        get origin() {
+          return request.origin();
+        },
+      };
       const outcome = await op.handler.handle(input);
       if (!outcome.ok) return fail(request, exchange, outcome.failure);
       return answer(request, exchange, outcome.status ?? 200, outcome.body);
