@@ -8,7 +8,7 @@
 import type { Operation } from "../contract/load-contract.js";
 import type { ContractValidator, OperationValidator } from "../contract/validators.js";
 import { multipartPreview, type Part } from "../http/multipart.js";
-import { isMultipart, type BodyRead } from "../http/request-body.js";
+import type { BodyRead } from "../http/request-body.js";
 import type { Logger } from "../log/log.js";
 import type { OperationHandler } from "../operations/operation-handler.js";
 import { windowEndHttpDate } from "../state/clock.js";
@@ -300,7 +300,7 @@ export function unjournaledErrorAnswer(failure: MockFailure): ApiAnswer {
 function journalBody(body: BodyRead | undefined, parts: Part[] | undefined): unknown {
   if (!body || body.tooLarge) return body?.tooLarge ? "(body over the size limit, not read)" : undefined;
   // A file upload is never kept whole: its size and parts, without their bytes.
-  if (isMultipart(body.contentType)) return multipartPreview(body, parts);
+  if (body.bytes !== undefined) return multipartPreview(body, parts);
   if (body.text.length > JOURNAL_BODY_MAX_CHARS) {
     return `${body.text.slice(0, 256)}… (${body.text.length} characters, cut for the journal)`;
   }
