@@ -829,8 +829,32 @@ export interface components {
                 "application/json": components["schemas"]["GetChatHistoryResponse"];
             };
         };
-        /** @description The request is malformed or breaks the schema or a rule of the operation. */
+        /** @description The request is malformed or breaks the schema or a rule of the method. */
         BadRequest: {
+            headers: {
+                "X-RateLimit-Resource-Limit": components["headers"]["OptionalRateLimitLimit"];
+                "X-RateLimit-Resource-Remaining": components["headers"]["OptionalRateLimitRemaining"];
+                "X-RateLimit-Resource-Until": components["headers"]["OptionalRateLimitUntil"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description The request is malformed, or breaks the schema or a rule of the chat operation. */
+        ChatBadRequest: {
+            headers: {
+                "X-RateLimit-Resource-Limit": components["headers"]["OptionalRateLimitLimit"];
+                "X-RateLimit-Resource-Remaining": components["headers"]["OptionalRateLimitRemaining"];
+                "X-RateLimit-Resource-Until": components["headers"]["OptionalRateLimitUntil"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description The business, or the chat or message the request names, was not found. */
+        ChatNotFound: {
             headers: {
                 "X-RateLimit-Resource-Limit": components["headers"]["OptionalRateLimitLimit"];
                 "X-RateLimit-Resource-Remaining": components["headers"]["OptionalRateLimitRemaining"];
@@ -868,7 +892,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description The business, or the order, return, chat or message the request names, was not found. */
+        /** @description The business, order or return was not found. */
         NotFound: {
             headers: {
                 "X-RateLimit-Resource-Limit": components["headers"]["OptionalRateLimitLimit"];
@@ -1076,10 +1100,10 @@ export interface operations {
         requestBody: components["requestBodies"]["GetChatsRequestBody"];
         responses: {
             200: components["responses"]["ChatsPage"];
-            400: components["responses"]["BadRequest"];
+            400: components["responses"]["ChatBadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            404: components["responses"]["ChatNotFound"];
             420: components["responses"]["RateLimitExceeded"];
             500: components["responses"]["InternalError"];
         };
@@ -1106,10 +1130,10 @@ export interface operations {
         requestBody?: never;
         responses: {
             200: components["responses"]["ChatFound"];
-            400: components["responses"]["BadRequest"];
+            400: components["responses"]["ChatBadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            404: components["responses"]["ChatNotFound"];
             420: components["responses"]["RateLimitExceeded"];
             500: components["responses"]["InternalError"];
         };
@@ -1141,10 +1165,10 @@ export interface operations {
         requestBody?: never;
         responses: {
             200: components["responses"]["ChatMessageFound"];
-            400: components["responses"]["BadRequest"];
+            400: components["responses"]["ChatBadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            404: components["responses"]["ChatNotFound"];
             420: components["responses"]["RateLimitExceeded"];
             500: components["responses"]["InternalError"];
         };
@@ -1171,10 +1195,10 @@ export interface operations {
         requestBody: components["requestBodies"]["SendMessageToChatRequestBody"];
         responses: {
             200: components["responses"]["MessageSent"];
-            400: components["responses"]["BadRequest"];
+            400: components["responses"]["ChatBadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            404: components["responses"]["ChatNotFound"];
             420: components["responses"]["RateLimitExceeded"];
             500: components["responses"]["InternalError"];
         };
@@ -1218,10 +1242,10 @@ export interface operations {
         requestBody: components["requestBodies"]["GetChatHistoryRequestBody"];
         responses: {
             200: components["responses"]["ChatHistoryPage"];
-            400: components["responses"]["BadRequest"];
+            400: components["responses"]["ChatBadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            404: components["responses"]["ChatNotFound"];
             420: components["responses"]["RateLimitExceeded"];
             500: components["responses"]["InternalError"];
         };
@@ -1248,10 +1272,10 @@ export interface operations {
         requestBody: components["requestBodies"]["SendFileToChatRequestBody"];
         responses: {
             200: components["responses"]["FileSent"];
-            400: components["responses"]["BadRequest"];
+            400: components["responses"]["ChatBadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            404: components["responses"]["ChatNotFound"];
             420: components["responses"]["RateLimitExceeded"];
             500: components["responses"]["InternalError"];
         };

@@ -14,7 +14,17 @@ export {
   type StoreModel,
   type TokenFixture,
 } from "./state/fixtures.js";
-export { createChatStore, type ChatRecord, type ChatStore } from "./state/chats.js";
+export {
+  createChatStore,
+  type ChatFilter,
+  type ChatRecord,
+  type ChatStore,
+  type ChatStoreOptions,
+  type FileRecord,
+  type MessageInput,
+  type MessageRecord,
+} from "./state/chats.js";
+export { STATUS_AFTER_MESSAGE, statusAfterMessage, type ChatStatus, type ChatType, type MessageSender } from "./state/chat-status.js";
 export { createLogger, type LogFormat, type Logger } from "./log/log.js";
 export { createDocsApp, DOCS_PATH, type DocsOptions } from "./docs/docs-app.js";
 export { loadContract, type Contract, type Operation } from "./contract/load-contract.js";

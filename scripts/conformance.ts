@@ -11,7 +11,7 @@
  *
  * @example
  * npm run conformance
- * npm run conformance -- --spec path/to/another/createChat.openapi.yaml
+ * npm run conformance -- --spec path/to/the/vendors/chats.openapi.yaml
  */
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -19,7 +19,7 @@ import { runConformanceDrive, type ConformanceReport } from "../test/contract/co
 import { violationKind } from "../test/contract/prism-verdict.js";
 import { CONTRACT_PATH } from "../test/support/prism.js";
 
-const USAGE = "usage: npm run conformance [-- --spec <openapi document of createChat>]";
+const USAGE = "usage: npm run conformance [-- --spec <openapi document of the chat operations>]";
 
 /** The report as the console shows it. */
 function formatReport(report: ConformanceReport): string {

@@ -75,6 +75,16 @@ describe.skipIf(!hasChromium)(title, () => {
     }
   });
 
+  it("shows every operation of the contract, each with its method and path", async () => {
+    await operation().locator(".opblock-summary").waitFor();
+    const shown = await page.locator(".opblock-summary").evaluateAll((rows) =>
+      rows.map((row) => [row.querySelector(".opblock-summary-method")?.textContent, row.querySelector(".opblock-summary-path")?.textContent?.replace(/\u200b/g, "")]),
+    );
+    // Swagger UI orders methods within a path its own way; the set is what the contract declares.
+    const byText = (a: unknown[], b: unknown[]) => String(a).localeCompare(String(b));
+    expect(shown.sort(byText)).toEqual(loadContract().operations.map((op) => [op.method.toUpperCase(), op.pathTemplate]).sort(byText));
+  });
+
   it("comes with the demo Api-Key already authorized, and takes it again when typed by hand", async () => {
     const authorize = page.locator(".auth-wrapper .authorize");
     // `locked` is Swagger UI's mark of an authorized scheme.

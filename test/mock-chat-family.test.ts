@@ -201,3 +201,34 @@ describe("each operation is counted on its own, with its own headers", () => {
     expect((await Promise.all(held)).map((r) => r.status)).toEqual([200, 200]);
   });
 });
+
+describe("hostile multipart bodies", () => {
+  it("any bytes under a multipart Content-Type are a 400 in the API's shape, never a 5xx, and store nothing", async () => {
+    const { default: fc } = await import("fast-check");
+    const state = createMockState();
+    const app = createMockApp({ state });
+    const chatId = state.chats.openChat(1001, { type: "ORDER", id: 11001 }, T0).chat.chatId;
+    const part = (name: string, body: string) => `--b\r\nContent-Disposition: form-data; name="${name}"; filename="x.pdf"\r\nContent-Type: application/pdf\r\n\r\n${body}\r\n`;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 2048 }).map((bytes) => Buffer.from(bytes)),
+          fc.string({ maxLength: 200 }).map((text) => Buffer.from(`--b\r\n${text}`)),
+          fc.string({ maxLength: 50 }).map((name) => Buffer.from(`${part(name, "%PDF")}--b--`)),
+          fc.string({ maxLength: 50 }).map((text) => Buffer.from(`${part("file", "%PDF")}${text}`)),
+        ),
+        fc.constantFrom("multipart/form-data; boundary=b", "multipart/form-data; boundary=\"b\"", "multipart/form-data; boundary=", "multipart/mixed; boundary=b"),
+        async (body, contentType) => {
+          const res = await app.request(`/v2/businesses/1001/chats/file/send?chatId=${chatId}`, { method: "POST", headers: { "Api-Key": "demo-all-methods", "Content-Type": contentType }, body });
+          const json = (await res.json()) as { status: string; errors?: Array<{ code: string }> };
+          expect(res.status === 200 || res.status === 400, `${res.status} ${JSON.stringify(json)}`).toBe(true);
+          if (res.status === 400) expect(json.status).toBe("ERROR");
+        },
+      ),
+      { numRuns: 200 },
+    );
+    // Only a body that is a well-formed upload of an allowed file added a message.
+    for (const message of state.chats.messages(chatId, { limit: 1000 }).items) expect(message.files?.[0]).toMatchObject({ name: "x.pdf", mediaType: "application/pdf" });
+    expect(state.journal.list().filter((e) => e.status >= 500)).toEqual([]);
+  });
+});

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
-import { createChat, createMarketClient, type MarketClient } from "../client/index.js";
+import { createChat, createMarketClient, getChatMessage, sendFile, sendMessage, type MarketClient } from "../client/index.js";
 import { createManualClock } from "../mock/index.js";
 import {
   checkRequests,
@@ -145,6 +145,24 @@ describe("verifyRequests against a mock's journal", () => {
   it("refuses a count that is not an integer >= 0", async () => {
     await expect(verifyRequests(mock, { count: { exactly: -1 } })).rejects.toThrow(RangeError);
     await expect(verifyRequests(mock, { count: { atLeast: 1.5 } })).rejects.toThrow(/count must be/);
+  });
+});
+
+describe("verifying the chat family's requests", () => {
+  it("by operationId (one path, two operations), a message's body and an upload's preview", async () => {
+    const mock = createMockFetch({ clock: createManualClock(T0) });
+    const client = createMarketClient({ baseUrl: mock.baseUrl, apiKey: "demo-all-methods", fetch: mock });
+    const opened = await createChat(client, 1001, { context: { type: "ORDER", id: 11001 } });
+    if (!opened.ok) throw new Error("no chat");
+    await sendMessage(client, 1001, opened.chatId, "Hello");
+    await getChatMessage(client, 1001, opened.chatId, 1);
+    await sendFile(client, 1001, opened.chatId, { name: "label.pdf", type: "application/pdf", content: "%PDF-1.4" });
+    const path = "/v2/businesses/1001/chats/message";
+    expect((await verifyRequests(mock, { path })).map((e) => e.operationId)).toEqual(["sendMessageToChat", "getChatMessage"]);
+    expect((await verifyRequests(mock, { operationId: "sendMessageToChat", body: { message: "Hello" }, count: { exactly: 1 } })).map((e) => e.id)).toEqual([2]);
+    await verifyRequests(mock, { operationId: "sendFileToChat", status: 200, body: { multipart: { parts: [{ name: "file", filename: "label.pdf", contentType: "application/pdf", size: 8 }] } } });
+    const missed = await rejection(verifyRequests(mock, { operationId: "getChatHistory" }));
+    expect(missed.message).toContain("operationId: expected getChatHistory, got sendMessageToChat");
   });
 });
 

@@ -16,6 +16,8 @@ export interface RequestCriteria {
   method?: string;
   /** The path without the query: equal to this string, or matched by this RegExp. */
   path?: string | RegExp;
+  /** The contract's operation the request reached, e.g. `sendMessageToChat` (paths alone do not tell getChatMessage from sendMessageToChat). */
+  operationId?: string;
   /** The status the mock answered with. */
   status?: number;
   /** The business the path names (journaled or, for a request the mock did not count, read from the path). */
@@ -168,7 +170,7 @@ type CriterionTest = (entry: JournalEntry) => string | undefined;
 
 function criteriaTests(criteria: RequestCriteria): CriterionTest[] {
   const tests: CriterionTest[] = [];
-  const { method, path, status, businessId } = criteria;
+  const { method, path, operationId, status, businessId } = criteria;
   if (method !== undefined) {
     tests.push((e) => (e.method.toUpperCase() === method.toUpperCase() ? undefined : `method: expected ${method.toUpperCase()}, got ${e.method}`));
   }
@@ -176,6 +178,9 @@ function criteriaTests(criteria: RequestCriteria): CriterionTest[] {
     tests.push((e) =>
       (typeof path === "string" ? e.path === path : matchesPattern(path, e.path)) ? undefined : `path: expected ${describePath(path)}, got ${e.path}`,
     );
+  }
+  if (operationId !== undefined) {
+    tests.push((e) => (e.operationId === operationId ? undefined : `operationId: expected ${operationId}, got ${e.operationId ?? "none"}`));
   }
   if (status !== undefined) tests.push((e) => (e.status === status ? undefined : `status: expected ${status}, got ${e.status}`));
   if (businessId !== undefined) {
@@ -264,6 +269,7 @@ function describeCriteria(criteria: RequestCriteria): string {
   const parts: string[] = [];
   if (criteria.method !== undefined) parts.push(`method ${criteria.method.toUpperCase()}`);
   if (criteria.path !== undefined) parts.push(`path ${describePath(criteria.path)}`);
+  if (criteria.operationId !== undefined) parts.push(`operationId ${criteria.operationId}`);
   if (criteria.status !== undefined) parts.push(`status ${criteria.status}`);
   if (criteria.businessId !== undefined) parts.push(`businessId ${criteria.businessId}`);
   if ("body" in criteria) parts.push(`body ${show(criteria.body)}`);

@@ -81,7 +81,7 @@ const INIT_SCRIPT = `"use strict";
     layout: "BaseLayout",
     // The default would send the contract to validator.swagger.io for a badge.
     validatorUrl: null,
-    // One operation: show it whole, with its responses, without a click.
+    // Every operation shown whole, with its responses, without a click: the reference is read, not browsed.
     docExpansion: "full",
     displayRequestDuration: true,
     // The address bar may not point the page at another document.

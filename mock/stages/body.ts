@@ -36,6 +36,8 @@ export interface UploadedFile {
  * anything else {@link MAX_BODY_BYTES}. Read before the body, so nothing beyond it is buffered.
  */
 export function bodyLimitBytes(declared: DeclaredRequestBody | undefined, contentType: string | null | undefined): number {
+  // The common case, without parsing the header: an operation without file parts.
+  if (declared === undefined || declared.fileParts.size === 0) return MAX_BODY_BYTES;
   const mediaType = mediaTypeOf(contentType);
   const parts = mediaType === undefined ? undefined : declared?.fileParts.get(mediaType);
   if (parts === undefined || parts.some((p) => p.maxBytes === undefined)) return MAX_BODY_BYTES;

@@ -8,7 +8,7 @@
 import type { Operation } from "../contract/load-contract.js";
 import type { ContractValidator, OperationValidator } from "../contract/validators.js";
 import { multipartPreview, type Part } from "./read-multipart.js";
-import { isMultipart, type BodyRead } from "./read-body.js";
+import type { BodyRead } from "./read-body.js";
 import type { Logger } from "../log/log.js";
 import type { OperationHandler } from "./operation-handler.js";
 import { isoInstant, windowEndHttpDate } from "../state/clock.js";
@@ -264,7 +264,17 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       if (!checked.ok) return fail(request, exchange, checked.failure);
 
       // 7–8. The operation itself.
-      const input = { business, parameters: parameters.value, body: checked.value, store, now: store.clock.now(), origin: request.origin() };
+      const input = {
+        business,
+        parameters: parameters.value,
+        body: checked.value,
+        store,
+        now: store.clock.now(),
+        // Read only by the operations whose answers name URLs: building it costs every other request.
+        get origin() {
+          return request.origin();
+        },
+      };
       const outcome = await op.handler.handle(input);
       if (!outcome.ok) return fail(request, exchange, outcome.failure);
       return answer(request, exchange, outcome.status ?? 200, outcome.body);
@@ -324,7 +334,7 @@ export function unjournaledErrorAnswer(failure: MockFailure): ApiAnswer {
 function journalBody(body: BodyRead | undefined, parts: Part[] | undefined): unknown {
   if (!body || body.tooLarge) return body?.tooLarge ? "(body over the size limit, not read)" : undefined;
   // A file upload is never kept whole: its size and parts, without their bytes.
-  if (isMultipart(body.contentType)) return multipartPreview(body, parts);
+  if (body.bytes !== undefined) return multipartPreview(body, parts);
   if (body.text.length > JOURNAL_BODY_MAX_CHARS) {
     return `${body.text.slice(0, 256)}… (${body.text.length} characters, cut for the journal)`;
   }

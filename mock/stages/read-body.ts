@@ -18,7 +18,7 @@ export interface BodyRead {
   tooLarge: boolean;
   /** The limit it was read under, in bytes. */
   limitBytes?: number;
-  /** The raw bytes of a multipart body (its `text` stays empty: it is not decoded). */
+  /** The raw bytes of a multipart body, and of no other (its `text` stays empty: it is not decoded). */
   bytes?: Uint8Array;
   /** No bytes but white space (a body that is not UTF-8 is not empty: it has a `jsonError`). */
   empty: boolean;
