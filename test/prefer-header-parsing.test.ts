@@ -43,7 +43,7 @@ describe("the response a Prefer header forces", () => {
     expect(negotiateForced(contract, { code: "abc" })).toMatchObject({ status: 400 });
     expect(negotiateForced(contract, { code: "404", example: "quotaExceeded" })).toMatchObject({
       status: 400,
-      errors: [{ message: "Prefer: example=quotaExceeded is not an example of response 404; known: businessNotFound, orderNotFound, returnNotFound, chatNotFound, messageNotFound" }],
+      errors: [{ message: "Prefer: example=quotaExceeded is not an example of response 404; known: businessNotFound, orderNotFound, returnNotFound" }],
     });
   });
 
