@@ -74,7 +74,8 @@ export function bodyTextOf(data: string | undefined, error: unknown): string {
   return typeof error === "string" ? error : JSON.stringify(error);
 }
 
-function parseJson(status: number, bodyText: string): unknown {
+/** The body as JSON, or an UnexpectedResponseError naming the status. */
+export function parseJson(status: number, bodyText: string): unknown {
   try {
     return JSON.parse(bodyText);
   } catch {
@@ -82,7 +83,8 @@ function parseJson(status: number, bodyText: string): unknown {
   }
 }
 
-function isErrorBody(body: unknown): body is components["schemas"]["ErrorResponse"] {
+/** A body in the API's error shape. */
+export function isErrorBody(body: unknown): body is components["schemas"]["ErrorResponse"] {
   return (
     isRecord(body) &&
     body.status === "ERROR" &&

@@ -20,7 +20,8 @@ export function assertObject(name: string, value: unknown): void {
   if (typeof value !== "object" || value === null || Array.isArray(value)) throw new TypeError(`${name} must be an object, got ${describe(value)}`);
 }
 
-function describe(value: unknown): string {
+/** A value as an error message names it: `"x"`, `42`, `null`, `an array`, `object`. */
+export function describe(value: unknown): string {
   if (typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") return String(value);
   if (typeof value === "string") return JSON.stringify(value);
   if (value === null) return "null";

@@ -4,6 +4,7 @@
  * authority on everything else.
  */
 import { chatContextTypeValues as CONTEXT_TYPES } from "../generated/schema.js";
+import { assertPositiveSafeInteger, describe } from "./chat-input.js";
 
 /**
  * Throws a `TypeError` (wrong kind of value) or `RangeError` (value out of range) naming the
@@ -32,24 +33,8 @@ export function assertCreateChatInput(businessId: unknown, body: unknown): void 
   }
 }
 
-// The ids are int64 on the wire but numbers here: past 2^53 - 1 a number no longer names one id.
-function assertPositiveSafeInteger(name: string, value: unknown): void {
-  if (typeof value !== "number") {
-    throw new TypeError(`${name} must be a number (a positive safe integer), got ${describe(value)}`);
-  }
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new RangeError(`${name} must be a positive safe integer (1..${Number.MAX_SAFE_INTEGER}), got ${describe(value)}`);
-  }
-}
 
 function isPlainRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function describe(value: unknown): string {
-  if (typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") return String(value);
-  if (typeof value === "string") return JSON.stringify(value);
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  return typeof value;
-}

@@ -3,6 +3,7 @@
  */
 import type { components, operations } from "../generated/schema.js";
 import { parseRateLimit, type RateLimitState } from "./rate-limit.js";
+import { isErrorBody, parseJson } from "./api-answer.js";
 import { UnexpectedResponseError } from "./unexpected-response-error.js";
 
 /** One problem the API reports: `code` (UPPER_SNAKE_CASE) and usually a `message`. */
@@ -76,37 +77,13 @@ function isDeclaredErrorStatus(status: number): status is CreateChatErrorStatus 
   return Object.hasOwn(DECLARED_ERROR_STATUSES, status);
 }
 
-function parseJson(status: number, bodyText: string): unknown {
-  try {
-    return JSON.parse(bodyText);
-  } catch {
-    throw new UnexpectedResponseError(status, "body is not JSON", bodyText);
-  }
-}
-
 function isChatCreatedBody(body: unknown): body is components["schemas"]["CreateChatResponse"] {
   if (!isRecord(body) || body.status !== "OK" || !isRecord(body.result)) return false;
   const chatId = body.result.chatId;
   return typeof chatId === "number" && Number.isSafeInteger(chatId) && chatId >= 1;
 }
 
-function isErrorBody(body: unknown): body is components["schemas"]["ErrorResponse"] {
-  return (
-    isRecord(body) &&
-    body.status === "ERROR" &&
-    Array.isArray(body.errors) &&
-    body.errors.length > 0 &&
-    body.errors.every(isApiError)
-  );
-}
 
-function isApiError(item: unknown): item is ApiError {
-  return (
-    isRecord(item) &&
-    typeof item.code === "string" &&
-    (item.message === undefined || typeof item.message === "string")
-  );
-}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
