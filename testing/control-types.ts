@@ -8,6 +8,7 @@
  * as `Date#toISOString()` writes it (`2026-11-25T13:00:00.000Z`); `new Date(text)` reads it back.
  * Headers kept in the journal are as they were sent (`X-RateLimit-Resource-Until` is an HTTP date there).
  */
+import type { components } from "../generated/schema.js";
 import type { CreateChatErrorStatus } from "../client/index.js";
 import type { ActiveFault as RegistryFault, FaultMatch } from "../mock/state/faults.js";
 import type { ChatSnapshot, MessageSnapshot } from "../mock/control/control-chats.js";
@@ -92,7 +93,7 @@ export interface PostedMessage {
 /** A message the control API posts as the other side of the chat: a text, a file, or both. */
 export interface ControlMessage {
   /** Who writes: the customer, the marketplace's automatic messages (`MARKET`), or its support. */
-  sender: "CUSTOMER" | "MARKET" | "SUPPORT";
+  sender: Exclude<components["schemas"]["ChatMessageSender"], "PARTNER">;
   /** 1 to 4,096 characters, as sendMessageToChat's. */
   message?: string;
   /** A file: its name, its kind (default: from the name's extension) and its bytes (text is sent as UTF-8). */
