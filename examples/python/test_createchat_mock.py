@@ -101,7 +101,8 @@ class CreateChatMockTest(unittest.TestCase):
 
     def setUp(self):
         # Chats, quota windows and the journal start over for every test.
-        status, _, body = call("POST", self.url + "/__mock/reset")
+        # State-changing control calls say JSON, body or not (no web page can send that cross-origin).
+        status, _, body = call("POST", self.url + "/__mock/reset", headers={"Content-Type": "application/json"})
         self.assertEqual((status, body), (200, {"reset": True}))
 
     def create_chat(self, business_id, order_id, token=TOKEN):
