@@ -10,14 +10,15 @@ import { exitWithin, killAllChildren, startCli } from "./support/cli-child.js";
 afterAll(killAllChildren);
 
 const body = JSON.stringify({ context: { type: "ORDER", id: 11001 } });
-async function createChats(url: string, count: number, inFlight = 16): Promise<number[]> {
+/** Sends `count` requests, `inFlight` at a time, and gives their statuses. */
+async function send(count: number, request: () => Promise<Response>, inFlight = 16): Promise<number[]> {
   const statuses: number[] = [];
   let next = 0;
   await Promise.all(
     Array.from({ length: inFlight }, async () => {
       while (next < count) {
         next += 1;
-        const res = await fetch(`${url}/v2/businesses/1001/chats/new`, { method: "POST", headers: { "Api-Key": "demo-all-methods", "Content-Type": "application/json" }, body });
+        const res = await request();
         statuses.push(res.status);
         await res.arrayBuffer();
       }
@@ -25,21 +26,10 @@ async function createChats(url: string, count: number, inFlight = 16): Promise<n
   );
   return statuses;
 }
-async function requests(url: string, count: number, inFlight = 16): Promise<number[]> {
-  const statuses: number[] = [];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: inFlight }, async () => {
-      while (next < count) {
-        next += 1;
-        const res = await fetch(url);
-        statuses.push(res.status);
-        await res.arrayBuffer();
-      }
-    }),
+const createChats = (url: string, count: number) =>
+  send(count, () =>
+    fetch(`${url}/v2/businesses/1001/chats/new`, { method: "POST", headers: { "Api-Key": "demo-all-methods", "Content-Type": "application/json" }, body }),
   );
-  return statuses;
-}
 const dropped = async (url: string) => ((await (await fetch(`${url}/__mock/state`)).json()) as { log: { dropped: number } }).log.dropped;
 
 // Each test starts the CLI through tsx and sends hundreds of requests: on a loaded 2-core machine
@@ -61,7 +51,7 @@ describe.each(["pretty", "json"] as const)("--log %s", { timeout: 60_000 }, (for
     cli.child.stdout?.pause(); // the reader stops reading: the pipe fills, then the mock's buffer
     // Long lines (the log names a request's path) pass the pipe's 64 KiB and the mock's 1 MiB of
     // buffered log in a few hundred requests: 1,000 requests of 2 KiB lines.
-    const statuses = await requests(`${url}/nowhere/${"a".repeat(2_000)}`, 1_000);
+    const statuses = await send(1_000, () => fetch(`${url}/nowhere/${"a".repeat(2_000)}`));
     expect(new Set(statuses)).toEqual(new Set([404]));
     const count = await dropped(url);
     expect(count).toBeGreaterThan(0);
