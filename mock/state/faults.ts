@@ -94,28 +94,9 @@ export function createFaultRegistry(): FaultRegistry {
 
   return {
     add(rule: FaultRule): ActiveFault {
-      const { status, times, delayMs = 0 } = rule;
-      if (!Number.isInteger(status) || status < 100 || status > 599) {
-        throw new RangeError(`fault status must be an HTTP status code (100-599), got ${String(status)}`);
-      }
-      if (times !== undefined && (!Number.isSafeInteger(times) || times < 1)) {
-        throw new RangeError(`fault times must be an integer >= 1 (or absent for until cleared), got ${String(times)}`);
-      }
-      if (typeof delayMs !== "number" || !Number.isFinite(delayMs) || delayMs < 0) {
-        throw new RangeError(`fault delayMs must be a finite number of ms >= 0, got ${String(delayMs)}`);
-      }
-      if (faults.length >= MAX_ACTIVE_FAULTS) {
-        throw new RangeError(`at most ${MAX_ACTIVE_FAULTS} faults can be active at once; clear some first (DELETE /__mock/faults)`);
-      }
-      const fault: ActiveFault = {
-        id: nextId++,
-        status,
-        remaining: times ?? null,
-        hits: 0,
-        match: copyMatch(rule.match),
-        delayMs,
-      };
-      if (status === 420) fault.kind = rule.kind ?? "hourly";
+      const checked = checkFaultRule(rule);
+      if (faults.length >= MAX_ACTIVE_FAULTS) throw registryFull();
+      const fault: ActiveFault = { id: nextId++, ...checked };
       faults.push(fault);
       return copyFault(fault);
     },
@@ -137,6 +118,32 @@ export function createFaultRegistry(): FaultRegistry {
       faults = [];
     },
   };
+}
+
+/**
+ * A rule as the registry keeps it, before it gets an id: checked, defaults applied, `kind` only for
+ * 420. Throws RangeError for a bad `status`, `times` or `delayMs`. Every registry (in memory, or a
+ * shared store's) takes rules through it, so they refuse and default alike.
+ */
+export function checkFaultRule(rule: FaultRule): Omit<ActiveFault, "id"> {
+  const { status, times, delayMs = 0 } = rule;
+  if (!Number.isInteger(status) || status < 100 || status > 599) {
+    throw new RangeError(`fault status must be an HTTP status code (100-599), got ${String(status)}`);
+  }
+  if (times !== undefined && (!Number.isSafeInteger(times) || times < 1)) {
+    throw new RangeError(`fault times must be an integer >= 1 (or absent for until cleared), got ${String(times)}`);
+  }
+  if (typeof delayMs !== "number" || !Number.isFinite(delayMs) || delayMs < 0) {
+    throw new RangeError(`fault delayMs must be a finite number of ms >= 0, got ${String(delayMs)}`);
+  }
+  const fault: Omit<ActiveFault, "id"> = { status, remaining: times ?? null, hits: 0, match: copyMatch(rule.match), delayMs };
+  if (status === 420) fault.kind = rule.kind ?? "hourly";
+  return fault;
+}
+
+/** The refusal of a rule past {@link MAX_ACTIVE_FAULTS}. */
+export function registryFull(): RangeError {
+  return new RangeError(`at most ${MAX_ACTIVE_FAULTS} faults can be active at once; clear some first (DELETE /__mock/faults)`);
 }
 
 function matches(match: FaultMatch, request: FaultRequest): boolean {

@@ -34,6 +34,8 @@ export interface JournalInput extends Omit<JournalEntry, "id" | "time" | "reques
   time: string | number;
   /** Headers already redacted, or a function that makes them so. */
   request: { headers: Record<string, string> | (() => Record<string, string>); body?: unknown };
+  /** About how many bytes the entry holds, for the journal's byte bound; absent = not counted. */
+  size?: number;
 }
 
 /** Which entries `list` returns; every field absent = all. */
@@ -44,22 +46,50 @@ export interface JournalFilter {
   limit?: number;
 }
 
+/** Which page `page` returns: the filter's entries older than `before`, at most `limit` of them and about `maxBytes`. */
+export interface JournalPageQuery extends JournalFilter {
+  /** Only entries with an id below this one (the `next` of the newer page); absent = from the newest. */
+  before?: number;
+  /** Stop once the page's entries hold this many bytes (the first entry is always given). */
+  maxBytes?: number;
+}
+
+/** One page of the journal, oldest first. */
+export interface JournalPage {
+  entries: JournalEntry[];
+  /** Entries matching the filter, in the whole journal. */
+  total: number;
+  /** The `before` of the older page, or null when no older entry matches. */
+  next: number | null;
+}
+
 /** The bounded journal. */
 export interface Journal {
   /** How many entries it keeps; recording one more drops the oldest. */
   readonly capacity: number;
+  /** The bytes it keeps (the entries' `size`); past it the oldest are dropped, the newest always kept. */
+  readonly maxBytes: number;
   /** Stores the entry under the next id and returns that id. */
   record(entry: JournalInput): number;
   /** Matching entries, oldest first, newest last. */
   list(filter?: JournalFilter): JournalEntry[];
+  /** The newest `limit` matching entries with an id below `before`, oldest first; stops once they hold `maxBytes`. */
+  page(query?: JournalPageQuery): JournalPage;
+  /** Replaces the answer of a held entry; false when it is no longer held. */
+  amend(id: number, answer: { status: number; response: JournalEntry["response"] }): boolean;
   /** Drops every entry and starts ids at 1 again. */
   clear(): void;
   /** Entries held now (at most `capacity`). */
   size(): number;
+  /** Bytes held now (the entries' `size`). */
+  bytes(): number;
 }
 
 /** The journal's default capacity. */
 export const DEFAULT_JOURNAL_CAPACITY = 10_000;
+
+/** The journal's default byte bound: 10,000 entries of a few KiB each, with room. */
+export const DEFAULT_JOURNAL_BYTES = 64 * 1024 * 1024;
 
 /**
  * Creates an empty journal.
@@ -70,29 +100,47 @@ export const DEFAULT_JOURNAL_CAPACITY = 10_000;
  * journal.record({ time: clock.now(), method: "POST", path, ... });
  * journal.list({ businessId: 42, limit: 10 }); // the last ten requests of business 42
  */
-export function createJournal(capacity: number = DEFAULT_JOURNAL_CAPACITY): Journal {
+export function createJournal(capacity: number = DEFAULT_JOURNAL_CAPACITY, maxBytes: number = DEFAULT_JOURNAL_BYTES): Journal {
   if (!Number.isSafeInteger(capacity) || capacity < 1) {
     throw new RangeError(`journal capacity must be an integer >= 1, got ${String(capacity)}`);
+  }
+  if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) {
+    throw new RangeError(`journal maxBytes must be an integer >= 1, got ${String(maxBytes)}`);
   }
   // A ring: `slots[head]` is the oldest entry, the next `count - 1` slots (wrapping) the newer ones.
   let slots: Array<Stored | undefined> = new Array(capacity);
   let head = 0;
   let count = 0;
   let nextId = 1;
+  let held = 0;
+  const sizeOf = (stored: Stored | undefined) => stored?.input.size ?? 0;
+  const dropOldest = () => {
+    held -= sizeOf(slots[head]);
+    slots[head] = undefined;
+    head = (head + 1) % capacity;
+    count -= 1;
+  };
+  /** The held entry with this id, if any: ids are consecutive, the oldest at `head`. */
+  const find = (id: number): Stored | undefined => {
+    const oldest = slots[head];
+    if (count === 0 || oldest === undefined || !Number.isSafeInteger(id) || id < oldest.id || id >= oldest.id + count) return undefined;
+    return slots[(head + (id - oldest.id)) % capacity];
+  };
+  const matches = (stored: Stored, businessId: number | undefined, status: number | undefined) =>
+    (businessId === undefined || stored.input.businessId === businessId) && (status === undefined || stored.input.status === status);
 
   return {
     capacity,
+    maxBytes,
     record(input: JournalInput): number {
       const id = nextId++;
       const stored: Stored = { id, input };
-      if (count < capacity) {
-        slots[(head + count) % capacity] = stored;
-        count += 1;
-      } else {
-        // Full: overwrite the oldest and move the start on, instead of shifting the array.
-        slots[head] = stored;
-        head = (head + 1) % capacity;
-      }
+      // Full: the oldest goes, and its slot takes the new entry, instead of shifting the array.
+      if (count === capacity) dropOldest();
+      slots[(head + count) % capacity] = stored;
+      count += 1;
+      held += sizeOf(stored);
+      while (count > 1 && held > maxBytes) dropOldest();
       return id;
     },
     list(filter: JournalFilter = {}): JournalEntry[] {
@@ -112,13 +160,47 @@ export function createJournal(capacity: number = DEFAULT_JOURNAL_CAPACITY): Jour
       }
       return newestFirst.reverse();
     },
+    page(query: JournalPageQuery = {}): JournalPage {
+      const { businessId, status, limit, before, maxBytes: pageBytes } = query;
+      if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 0)) {
+        throw new RangeError(`journal limit must be an integer >= 0, got ${String(limit)}`);
+      }
+      const wanted = limit ?? count;
+      const newestFirst: JournalEntry[] = [];
+      let total = 0;
+      let bytes = 0;
+      let next: number | null = null;
+      for (let i = count - 1; i >= 0; i -= 1) {
+        const stored = slots[(head + i) % capacity];
+        if (stored === undefined || !matches(stored, businessId, status)) continue;
+        total += 1;
+        if (before !== undefined && stored.id >= before) continue;
+        const full = newestFirst.length >= wanted || (pageBytes !== undefined && newestFirst.length > 0 && bytes >= pageBytes);
+        if (full) {
+          next ??= (newestFirst.at(-1) as JournalEntry).id;
+          continue;
+        }
+        newestFirst.push(materialize(stored));
+        bytes += sizeOf(stored);
+      }
+      return { entries: newestFirst.reverse(), total, next };
+    },
+    amend(id, answer): boolean {
+      const stored = find(id);
+      if (stored === undefined) return false;
+      stored.input.status = answer.status;
+      stored.input.response = answer.response;
+      return true;
+    },
     clear(): void {
       slots = new Array(capacity);
       head = 0;
       count = 0;
       nextId = 1;
+      held = 0;
     },
     size: () => count,
+    bytes: () => held,
   };
 }
 
