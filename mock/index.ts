@@ -2,7 +2,9 @@
 export { createMockApp, type Latency, type MockApp, type MockOptions } from "./app.js";
 export { startMockServer, ListenError, type RunningMock, type ServeOptions } from "./server.js";
 export { createMockState, type MockState, type MockStateOptions } from "./state/memory-state.js";
-export type { Admission, Deferrable, MaybePromise, MockStore, QuotaLimits } from "./state/store.js";
+export type { Admission, Deferrable, MaybePromise, MockStore, QuotaLimits, StoreClock, StoreHealth } from "./state/store.js";
+export { StoreStartError, StoreUnavailableError } from "./state/store-errors.js";
+export { createRedisStore, type RedisStore, type RedisStoreOptions } from "./state/redis/index.js";
 export { createControllableClock, createManualClock, systemClock, type Clock, type ControllableClock } from "./state/clock.js";
 export {
   demoFixtures,

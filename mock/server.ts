@@ -10,6 +10,7 @@ import { createMockApp, type MockApp, type MockOptions } from "./app.js";
 import { failures } from "./stages/errors.js";
 import { unjournaledErrorAnswer } from "./stages/pipeline.js";
 import { MAX_TIMER_MS } from "./state/clock.js";
+import { createRedisStore } from "./state/redis/lazy.js";
 import { toResponse } from "./http/answer.js";
 
 /** Port the mock listens on unless told otherwise. */
@@ -42,6 +43,18 @@ export interface ServeOptions extends MockOptions {
    * connection. Default {@link DEFAULT_REQUEST_TIMEOUT_MS}. Headers get the same bound.
    */
   requestTimeoutMs?: number;
+  /**
+   * Keeps the state in Redis at this URL (`redis://host:port/db`), shared with every mock started
+   * with the same URL and prefix; close() then closes the connection. Ignored when `state` is given.
+   * Default: the state in this process's memory.
+   */
+  storeUrl?: string;
+  /** With `storeUrl`: the namespace of the keys. Default `createchat-mock`. */
+  storePrefix?: string;
+  /** With `storeUrl`: the longest one store call may take, in ms. Default 1 s. */
+  storeTimeoutMs?: number;
+  /** With `storeUrl`: how long an in-flight slot stays taken if its mock dies, in ms. Default 60 s. */
+  storeLeaseMs?: number;
 }
 
 /** A mock listening on a socket. */
@@ -82,7 +95,8 @@ export class ListenError extends Error {
  * @param options.host default 127.0.0.1.
  * @param options everything else goes to `createMockApp` (see MockOptions).
  * @throws RangeError for a port outside 0..65535; ListenError (rejection) when the socket cannot
- *   be opened, e.g. `cannot listen on 127.0.0.1:4010: address already in use (EADDRINUSE)`.
+ *   be opened, e.g. `cannot listen on 127.0.0.1:4010: address already in use (EADDRINUSE)`;
+ *   StoreStartError (rejection) when `storeUrl` cannot be reached or holds other settings.
  * @example
  * const mock = await startMockServer({ port: 0 });
  * await fetch(`${mock.url}/v2/businesses/1001/chats/new`, { method: "POST", ... });
@@ -94,6 +108,10 @@ export async function startMockServer(options: ServeOptions = {}): Promise<Runni
     host = DEFAULT_HOST,
     closeGraceMs = DEFAULT_CLOSE_GRACE_MS,
     requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS,
+    storeUrl,
+    storePrefix,
+    storeTimeoutMs,
+    storeLeaseMs,
     ...mockOptions
   } = options;
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
@@ -104,8 +122,25 @@ export async function startMockServer(options: ServeOptions = {}): Promise<Runni
       throw new RangeError(`${name} must be an integer from 1 to ${MAX_TIMER_MS}, got ${String(value)}`);
     }
   }
-  // The address it is bound to is a host its clients may name, whatever it is.
-  const app = createMockApp({ ...mockOptions, allowedHosts: [...(mockOptions.allowedHosts ?? []), host] });
+  // The Redis client is loaded only here (state/redis/lazy.ts): a mock without a store never loads it.
+  const ownStore =
+    storeUrl === undefined || mockOptions.state !== undefined
+      ? undefined
+      : await createRedisStore({
+          ...mockOptions,
+          url: storeUrl,
+          prefix: storePrefix,
+          timeoutMs: storeTimeoutMs,
+          leaseMs: storeLeaseMs,
+        });
+  let app: MockApp;
+  try {
+    // The address it is bound to is a host its clients may name, whatever it is.
+    app = createMockApp({ ...mockOptions, ...(ownStore === undefined ? {} : { state: ownStore }), allowedHosts: [...(mockOptions.allowedHosts ?? []), host] });
+  } catch (error) {
+    await ownStore?.close();
+    throw error;
+  }
   let closing: Promise<void> | undefined;
   const adapterOptions: { hostname?: string; errorHandler: (error: unknown) => Response } = { errorHandler: unreadableRequest };
   const server = createServer(
@@ -134,7 +169,12 @@ export async function startMockServer(options: ServeOptions = {}): Promise<Runni
       adapterOptions,
     ),
   );
-  await listen(server, port, host);
+  try {
+    await listen(server, port, host);
+  } catch (error) {
+    await ownStore?.close();
+    throw error;
+  }
   const actualPort = (server.address() as AddressInfo).port;
   // HTTP/1.0 allows a request without Host: it is then for this server, as if it had named it.
   adapterOptions.hostname = hostPort(host, actualPort);
@@ -145,7 +185,7 @@ export async function startMockServer(options: ServeOptions = {}): Promise<Runni
     port: actualPort,
     app,
     close() {
-      closing ??= closeServer(server, closeGraceMs);
+      closing ??= closeServer(server, closeGraceMs).finally(() => ownStore?.close());
       return closing;
     },
   };

@@ -8,12 +8,13 @@ import { createBoundedOutput } from "../log/bounded-output.js";
 import { droppedNotice } from "../log/log.js";
 import { ListenError, startMockServer, type RunningMock, type ServeOptions } from "../server.js";
 import { packageVersion } from "../package-files.js";
+import { StoreStartError } from "../state/store-errors.js";
 import { contract, optionKey, OPTIONS, type CliOption, type LoadContext, type OptionsOf } from "./options.js";
 import { parseCliArgs, type Environment, type GivenBy } from "./parse.js";
 import { usage } from "./usage.js";
 import { LoadError } from "./values.js";
 
-/** Exit code for a refused command line or environment, a bad file, or a port that cannot be opened. */
+/** Exit code for a refused command line or environment, a bad file, a port that cannot be opened, or a store that cannot be used. */
 export const EXIT_USAGE = 2;
 
 /** Where `main` writes; injectable so tests can capture it. */
@@ -75,6 +76,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo, env: 
     // The contract the defaults were read from: reading it again would cost start-up time.
     mock = await startMockServer({ ...serveOptions, contract });
   } catch (error) {
+    // Its message names the store (never its password) and why: one line.
+    if (error instanceof StoreStartError) {
+      io.stderr(`error: --store: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
     if (!(error instanceof ListenError)) throw error;
     const hint = error.code === "EADDRINUSE" ? "; choose another --port, or --port 0 for a free one" : "";
     io.stderr(`error: ${error.message}${hint}\n`);

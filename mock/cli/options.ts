@@ -12,7 +12,24 @@ import { DEFAULT_MAX_CHATS, DEFAULT_MAX_MESSAGES, DEFAULT_MAX_MESSAGES_PER_CHAT 
 import { DEFAULT_KEEP_FILE_BYTES, DEFAULT_MAX_KEPT_FILE_BYTES } from "../state/kept-files.js";
 import { FixturesError, loadFixturesFile } from "../state/fixtures.js";
 import { DEFAULT_JOURNAL_CAPACITY } from "../state/journal.js";
-import { byteSize, duration, formatBytes, formatDuration, hostNames, integer, latency, LoadError, nonEmpty, oneOf, operationQuotas, quotaWindow, type Parser } from "./values.js";
+import { DEFAULT_STORE_LEASE_MS, DEFAULT_STORE_PREFIX, DEFAULT_STORE_TIMEOUT_MS } from "../state/redis/defaults.js";
+import {
+  byteSize,
+  duration,
+  formatBytes,
+  formatDuration,
+  hostNames,
+  integer,
+  latency,
+  LoadError,
+  nonEmpty,
+  oneOf,
+  operationQuotas,
+  quotaWindow,
+  storePrefix,
+  storeUrl,
+  type Parser,
+} from "./values.js";
 
 /** Every option's environment variable is this prefix and its name: `--parallel-limit` → `CREATECHAT_MOCK_PARALLEL_LIMIT`. */
 export const ENV_PREFIX = "CREATECHAT_MOCK_";
@@ -326,6 +343,41 @@ export const OPTIONS = [
     shownDefault: formatDuration(DEFAULT_REQUEST_TIMEOUT_MS),
     sets: "requestTimeoutMs",
     help: "time a client has to send a whole request, else `408`",
+  }),
+  value({
+    name: "store",
+    placeholder: "<url>",
+    parse: storeUrl,
+    default: undefined,
+    shownDefault: "this process's memory",
+    sets: "storeUrl",
+    help: "keep the state in Redis (`redis://host:port/db`), shared by every mock started with the same URL and prefix (see docs/replicas.md)",
+  }),
+  value({
+    name: "store-prefix",
+    placeholder: "<name>",
+    parse: storePrefix,
+    default: DEFAULT_STORE_PREFIX,
+    sets: "storePrefix",
+    help: "with `--store`: the namespace of the keys, so mocks can share one Redis",
+  }),
+  value({
+    name: "store-timeout",
+    placeholder: "<duration>",
+    parse: duration({ timer: true }),
+    default: DEFAULT_STORE_TIMEOUT_MS,
+    shownDefault: formatDuration(DEFAULT_STORE_TIMEOUT_MS),
+    sets: "storeTimeoutMs",
+    help: "with `--store`: the longest one store call may take; past it the answer is `500` `STATE_STORE_UNAVAILABLE`",
+  }),
+  value({
+    name: "store-lease",
+    placeholder: "<duration>",
+    parse: duration({ timer: true }),
+    default: DEFAULT_STORE_LEASE_MS,
+    shownDefault: formatDuration(DEFAULT_STORE_LEASE_MS),
+    sets: "storeLeaseMs",
+    help: "with `--store`: how long an in-flight slot stays taken if its mock dies; longer than any request",
   }),
   flag({ name: "help", short: "h", help: "print the options and exit" }),
   flag({ name: "version", help: "print the version and exit" }),

@@ -5,6 +5,7 @@
  */
 import type { Latency } from "../stages/pipeline.js";
 import { LAST_HTTP_DATE_MS, MAX_TIMER_MS, parseDuration, systemClock } from "../state/clock.js";
+import { checkStorePrefix, parseStoreUrl, STORE_URL_EXAMPLE } from "../state/redis/location.js";
 import type { QuotaLimits } from "../state/store.js";
 
 /** A refused text; the message is what was expected, e.g. `expected an integer >= 1`. */
@@ -156,3 +157,22 @@ export function operationQuotas(operationIds: readonly string[]): Parser<Record<
     return quotas;
   };
 }
+
+/** A state store URL such as `redis://127.0.0.1:6379/0`, kept as written (the store parses it again). */
+export const storeUrl: Parser<string> = (text) => {
+  try {
+    parseStoreUrl(text);
+  } catch (error) {
+    throw new ValueError(`expected a URL like ${STORE_URL_EXAMPLE}: ${(error as Error).message}`);
+  }
+  return text;
+};
+
+/** A key prefix for the state store. */
+export const storePrefix: Parser<string> = (text) => {
+  try {
+    return checkStorePrefix(text);
+  } catch (error) {
+    throw new ValueError(`expected ${(error as Error).message.replace(/^a store prefix is /, "").replace(/, got .*$/, "")}`);
+  }
+};

@@ -22,6 +22,7 @@ import { errorBody, type MockFailure } from "../stages/errors.js";
 import { addChatControl, chatSnapshot } from "./control-chats.js";
 import { FixturesError, parseFixtures, type Fixtures } from "../state/fixtures.js";
 import { isoInstant, LAST_HTTP_DATE_MS } from "../state/clock.js";
+import { StoreUnavailableError } from "../state/store-errors.js";
 import type { MockStore } from "../state/store.js";
 import { refuseForeignOrigin, requireJsonContentType } from "./browser-guards.js";
 import {
@@ -94,18 +95,33 @@ export function createControlApi(deps: ControlDeps): Hono {
     // IP restriction throws a plain 403 for a peer address it cannot parse: still a refused peer.
     if (error instanceof HTTPException && error.status === 403) return reply(c, controlForbidden(deps.remoteAddress(c) ?? "unknown"));
     if (error instanceof HTTPException) return error.getResponse();
+    if (error instanceof StoreUnavailableError) return reply(c, controlFailure(503, "STATE_STORE_UNAVAILABLE", `The mock's ${error.message}`));
     return reply(c, controlFailure(500, "CONTROL_INTERNAL_ERROR", `Internal error of the control API: ${error.message}`));
   });
   api.use(answerMethodNotAllowed(api, (c, failure, headers) => reply(c, failure, headers)));
 
   // Readiness for scripts and orchestrators: no credentials, no state beyond "ok" and the version,
-  // so it is answered before the access check (even under a control token).
-  api.get("/health", (c) => c.json({ status: "ok", version: deps.version ?? "unknown" }));
+  // so it is answered before the access check (even under a control token). A shared store's
+  // health is told too (where, and whether it answers), never its contents: 503 while it is down.
+  api.get("/health", async (c) => {
+    const version = deps.version ?? "unknown";
+    if (state.health === undefined) return c.json({ status: "ok", version });
+    const store = await state.health();
+    return store.available ? c.json({ status: "ok", version, store }) : c.json({ status: "unavailable", version, store }, 503);
+  });
 
   // Then what keeps a web page out (browser-guards.ts), and access, for every other path, so a
   // client that may not steer the mock cannot probe it either.
   api.use(refuseForeignOrigin(reply));
   api.use(controlAccess(deps.controlToken, deps.remoteAddress));
+  // What a shared store caches here (the clock, the fixtures, the quota limits) is read afresh
+  // before any control call acts on it or shows it.
+  if (state.refresh !== undefined) {
+    api.use(async (_c, next) => {
+      await state.refresh?.();
+      await next();
+    });
+  }
   // On each state-changing route, so a method the path does not have is still a 405.
   const json = requireJsonContentType(reply);
 
@@ -126,7 +142,7 @@ export function createControlApi(deps: ControlDeps): Hono {
     const target = clockTarget(body.value, state, contract);
     if (!target.ok) return reply(c, target.failure);
     // set() rather than advance(): the target is computed and checked once, then applied as is.
-    state.clock.set(target.epochMs);
+    await state.clock.set(target.epochMs);
     return c.json({ now: isoInstant(state.clock.now()), clockOffsetMs: state.clock.offsetMs() });
   });
 

@@ -99,6 +99,8 @@ export const failures = {
   injectedFault: (status: number, ruleId: number) =>
     fail(status, FAULT_CODES[status] ?? "INJECTED_FAULT", `Injected fault #${ruleId}: the mock was told to answer ${status} (POST /__mock/faults)`),
   internal: (reason: string) => fail(500, "INTERNAL_ERROR", `Internal error of the mock: ${reason}`),
+  storeUnavailable: (location: string, reason: string) =>
+    fail(500, "STATE_STORE_UNAVAILABLE", `The mock's state store ${location} is unavailable (${reason}); retry later`),
 } as const;
 
 /** The code a fault of each status carries: the one the real service uses for that class of failure. */

@@ -13,6 +13,7 @@ import type { Logger } from "../log/log.js";
 import type { OperationHandler } from "./operation-handler.js";
 import { isoInstant, windowEndHttpDate } from "../state/clock.js";
 import type { QuotaDecision } from "../state/quota.js";
+import { StoreUnavailableError } from "../state/store-errors.js";
 import type { MockStore } from "../state/store.js";
 import { bodyLimitBytes, checkBody, checkParameters } from "./body.js";
 import { BUSINESS_ID, businessIdParameter, resolveBusiness } from "./business.js";
@@ -291,6 +292,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       try {
         return await stages(prepare(operation), request, exchange);
       } catch (error) {
+        // A shared store that is down or late: the request was not served, say so (and the client may retry).
+        if (error instanceof StoreUnavailableError) return fail(request, exchange, failures.storeUnavailable(error.location, error.reason));
         // A bug, never bad input: still the API's shape, and journaled like any answer.
         return fail(request, exchange, failures.internal(error instanceof Error ? error.message : String(error)));
       }

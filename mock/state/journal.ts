@@ -177,7 +177,7 @@ export function createJournal(capacity: number = DEFAULT_JOURNAL_CAPACITY, maxBy
         if (before !== undefined && stored.id >= before) continue;
         const full = newestFirst.length >= wanted || (pageBytes !== undefined && newestFirst.length > 0 && bytes >= pageBytes);
         if (full) {
-          next ??= (newestFirst.at(-1) as JournalEntry).id;
+          next ??= newestFirst.at(-1)?.id ?? stored.id + 1;
           continue;
         }
         newestFirst.push(materialize(stored));
