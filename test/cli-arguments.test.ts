@@ -39,6 +39,10 @@ describe("parseCliArgs defaults", () => {
       maxKeptFileBytes: 16_777_216,
       shutdownGrace: 5_000,
       requestTimeout: 30_000,
+      store: undefined,
+      storePrefix: "createchat-mock",
+      storeTimeout: 1_000,
+      storeLease: 60_000,
     });
   });
 });

@@ -112,6 +112,10 @@ describe("the options startMockServer gets", () => {
       maxKeptFileBytes: 16_777_216,
       closeGraceMs: 5_000,
       requestTimeoutMs: 30_000,
+      // Used only with --store (storeUrl), which has no default.
+      storePrefix: "createchat-mock",
+      storeTimeoutMs: 1_000,
+      storeLeaseMs: 60_000,
     });
     expect(typeof logger?.request).toBe("function");
   });
