@@ -6,10 +6,14 @@ import { startMockServer, type RunningMock, type ServeOptions } from "../../mock
 
 export const API_KEY = "demo-all-methods";
 
-/** Starts `count` mocks on the store at `storeUrl`, one after the other (the first writes the settings). */
+/**
+ * Starts `count` mocks on the store at `storeUrl`, one after the other (the first writes the settings).
+ * A store timeout of 5 s unless told otherwise: on a loaded 2-core machine a burst of 200 requests
+ * must not meet the outage answer; the outage tests set a short one.
+ */
 export async function startReplicas(count: number, storeUrl: string, options: ServeOptions = {}): Promise<RunningMock[]> {
   const replicas: RunningMock[] = [];
-  for (let i = 0; i < count; i++) replicas.push(await startMockServer({ port: 0, storeUrl, storeTimeoutMs: 1_000, ...options }));
+  for (let i = 0; i < count; i++) replicas.push(await startMockServer({ port: 0, storeUrl, storeTimeoutMs: 5_000, ...options }));
   return replicas;
 }
 
@@ -61,7 +65,9 @@ export async function inParallel<T>(count: number, concurrency: number, call: (i
 export async function control<T = unknown>(baseUrl: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
   const response = await fetch(`${baseUrl}/__mock${path}`, {
     method,
-    ...(body === undefined ? {} : { headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) }),
+    // Every state-changing control call says JSON, body or not (the control API refuses it otherwise).
+    ...(method === "GET" ? {} : { headers: { "Content-Type": "application/json" } }),
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   return { status: response.status, body: (await response.json()) as T };
 }
