@@ -1,7 +1,8 @@
 /**
  * A real redis-server for a test file: Debian's binary on a free port of 127.0.0.1, persistence
  * off, started and stopped by PID. `.ci/run` installs it; where it is missing the Redis tests skip,
- * except in CI (CI=true), where they fail, loudly, so a green CI always ran them.
+ * except in CI (CI=true, or MOCK_REQUIRE_REDIS=1 as .ci/run sets), where they fail, loudly, so a
+ * green CI always ran them.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
@@ -13,8 +14,11 @@ export const REDIS_SERVER = process.env.REDIS_SERVER ?? "redis-server";
 /** Whether redis-server runs here. */
 export const haveRedis = spawnSync(REDIS_SERVER, ["--version"], { stdio: "ignore" }).status === 0;
 
-/** `describe.skipIf(skipRedis)`: skip without redis-server, never in CI. */
-export const skipRedis = !haveRedis && process.env.CI !== "true";
+/** Whether the Redis tests must run here: in CI (CI=true), and under .ci/run (MOCK_REQUIRE_REDIS=1). */
+export const requireRedis = process.env.CI === "true" || process.env.MOCK_REQUIRE_REDIS === "1";
+
+/** `describe.skipIf(skipRedis)`: skip without redis-server, never where they must run (then startRedisServer fails, saying why). */
+export const skipRedis = !haveRedis && !requireRedis;
 
 export interface RedisServer {
   readonly port: number;
@@ -70,7 +74,7 @@ async function ended(child: ChildProcess): Promise<void> {
 export async function startRedisServer(): Promise<RedisServer> {
   if (!haveRedis) {
     throw new Error(
-      `${REDIS_SERVER} is not installed, and the Redis store's tests do not skip in CI (CI=true): ` +
+      `${REDIS_SERVER} is not installed, and the Redis store's tests do not skip in CI (CI=true or MOCK_REQUIRE_REDIS=1): ` +
         "install it (apt-get install -y redis-server, as .ci/run does) or point REDIS_SERVER at the binary",
     );
   }
