@@ -9,6 +9,9 @@
  *    WireMock's JIT warmed by ~60 s of load first and that process kept for what follows.
  * 4. Interleaved: the servers started once, short slices of each scenario in turn (error and
  *    quota paths beside the 200 path), medians; the targets' ratios come from these.
+ * 5. State stores (bench/stores.ts): the mock in memory, on Redis with one replica, and on Redis
+ *    with two replicas splitting the load, with Redis's CPU per request beside the mocks'; a
+ *    redis-server of the bench's own (skipped, with the install command, where there is none).
  *
  * Writes bench/results.json and bench/RESULTS.md, nothing else in the checkout (peers go to the
  * gitignored bench/.peers, builds to node_modules/.cache). Traffic goes to 127.0.0.1 only.
@@ -16,7 +19,8 @@
  * Env (for shorter runs while working on the bench; the defaults are the issue's): BENCH_SECONDS
  * (10), BENCH_WARMUP_SECONDS (3), BENCH_ROUNDS (2), BENCH_SLICES (8), BENCH_SLICE_SECONDS (2),
  * BENCH_JIT_WARMUP_SECONDS (60), BENCH_INPROCESS_CALLS (20000), BENCH_ONLY (server ids, comma-separated),
- * BENCH_LOAD=autocannon (the fallback load generator even where wrk is installed).
+ * BENCH_LOAD=autocannon (the fallback load generator even where wrk is installed). BENCH_ONLY
+ * also takes `stores` for stage 5.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, platform, release, tmpdir } from "node:os";
@@ -27,6 +31,7 @@ import { measureLoad, type LoadFigures, type LoadTool } from "./load.js";
 import { ensurePeers, javaVersion, PEER_VERSIONS, type PeerPackage } from "./peers.js";
 import { requestOnce, runToEnd, startServer, type ServerProcess } from "./processes.js";
 import { judgeTargets } from "./ratios.js";
+import { measureStores, type StoreRow } from "./stores.js";
 import {
   median,
   toMarkdown,
@@ -402,6 +407,23 @@ async function main(): Promise<void> {
     }
     await Promise.all([...live].map(stopServer));
 
+    // 5. State stores.
+    let stores: StoreRow[] | undefined;
+    if (CONFIG.only === undefined || CONFIG.only.includes("stores")) {
+      log(`stores: in memory, Redis × 1, Redis × 2 (load split), ${CONFIG.rounds} rounds ...`);
+      stores = await measureStores({
+        tool,
+        buildDir,
+        node: process.execPath,
+        cwd: root,
+        connections: CONFIG.connections,
+        warmupSeconds: CONFIG.warmupSeconds,
+        seconds: CONFIG.seconds,
+        rounds: CONFIG.rounds,
+        log,
+      });
+    }
+
     const inputs = { socket, interleaved, startup, inProcess, skipped };
     const results: BenchResults = {
       date: new Date().toISOString(),
@@ -421,6 +443,7 @@ async function main(): Promise<void> {
       mockRunner: `node ${relative(root, join(buildDir, MOCK_CLI_ENTRY))}`,
       durationSeconds: Math.round((performance.now() - benchStarted) / 1000),
       ...inputs,
+      ...(stores === undefined ? {} : { stores }),
       targets: judgeTargets(inputs),
       notes: notes(java, wrk, skipped),
     };

@@ -80,6 +80,8 @@ export interface TargetResult {
   met: boolean | undefined;
 }
 
+import { storesTable, type StoreRow } from "./stores.js";
+
 /** Everything one run measured. */
 export interface BenchResults {
   date: string;
@@ -103,6 +105,8 @@ export interface BenchResults {
   inProcess: InProcessRow[];
   startup: StartupRow[];
   skipped: SkippedTarget[];
+  /** The mock on each state store, in this run (bench/stores.ts); absent when BENCH_ONLY left it out. */
+  stores?: StoreRow[];
   targets: TargetResult[];
   notes: string[];
 }
@@ -202,6 +206,17 @@ export function toMarkdown(r: BenchResults): string {
     );
   }
   lines.push("");
+  if (r.stores !== undefined) {
+    lines.push(`## State stores: in memory and on Redis, ${r.rounds} ${r.rounds === 1 ? "round" : "rounds"}`, "");
+    lines.push(
+      `The mock's 200 path on each store, the mocks spawned anew per round, ${r.warmupSeconds} s of warm-up, then ${r.seconds} s measured, ` +
+        `${r.connections} connections in all (split evenly between two replicas); mock CPU is every replica's, Redis CPU is redis-server's, ` +
+        "both per request. What the Redis store costs and why: docs/replicas.md, bench/REDIS.md.",
+      "",
+    );
+    lines.push(...storesTable(r.stores));
+    lines.push("");
+  }
   lines.push("## Start-up: spawn to the first 200 over a socket", "");
   lines.push("| server | median ms | samples ms |");
   lines.push("|---|---:|---|");

@@ -95,9 +95,11 @@ const ok = (id: string, label: string, options: { rounds?: boolean; interleaved?
 });
 
 /**
- * The mock's stores: each entry is one more mock target (the 200 path, the error paths, the quota).
- * A store that needs a service names its flag here, e.g. `{ id: "redis", label: "Redis store",
- * args: ["--store", "redis://127.0.0.1:6379"] }`; ids other than `memory` get their own row ids.
+ * The mock's stores measured in the rounds and slices: each entry is one more mock target (the 200
+ * path, the error paths, the quota); ids other than `memory` get their own row ids. The Redis store
+ * is measured in a stage of its own instead (bench/stores.ts): it needs a redis-server started by
+ * the bench, a fresh key prefix per run, its CPU beside the mock's, and a row of two replicas
+ * splitting the load, which is two processes, not one target.
  */
 export const MOCK_STORES: ReadonlyArray<{ id: string; label: string; args: string[] }> = [{ id: "memory", label: "in-memory store", args: [] }];
 
