@@ -27,7 +27,7 @@ export type { CreateChatResponseBody } from "./operations/create-chat.js";
 
 /**
  * Options of the mock. The state's own options (fixtures, clock, store, quota, windowMs,
- * parallelLimit, journalCapacity, maxChats) build the in-memory state unless `state` is given;
+ * parallelLimit, journalCapacity, journalMaxBytes, maxChats) build the in-memory state unless `state` is given;
  * `quota` and `windowMs` default to each operation's `x-rate-limit` in the contract.
  */
 export interface MockOptions extends Omit<MockStateOptions, "contract"> {

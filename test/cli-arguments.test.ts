@@ -30,6 +30,7 @@ describe("parseCliArgs defaults", () => {
       fixtures: undefined,
       log: "pretty",
       journalSize: 10_000,
+      journalBytes: 16 * 1024 * 1024,
       controlToken: undefined,
       controlTokenFile: undefined,
       maxChats: 10_000,

@@ -105,6 +105,7 @@ describe("the options startMockServer gets", () => {
       port: 4010,
       host: "127.0.0.1",
       journalCapacity: 10_000,
+      journalMaxBytes: 16 * 1024 * 1024,
       maxChats: 10_000,
       maxMessagesPerChat: 1_000,
       maxMessages: 20_000,

@@ -11,7 +11,7 @@ import { createLogger, LOG_FORMATS, type LogFormat } from "../log/log.js";
 import { DEFAULT_MAX_CHATS, DEFAULT_MAX_MESSAGES, DEFAULT_MAX_MESSAGES_PER_CHAT } from "../state/chats.js";
 import { DEFAULT_KEEP_FILE_BYTES, DEFAULT_MAX_KEPT_FILE_BYTES } from "../state/kept-files.js";
 import { FixturesError, loadFixturesFile } from "../state/fixtures.js";
-import { DEFAULT_JOURNAL_CAPACITY } from "../state/journal.js";
+import { DEFAULT_JOURNAL_BYTES, DEFAULT_JOURNAL_CAPACITY } from "../state/journal.js";
 import { byteSize, duration, formatBytes, formatDuration, hostNames, integer, latency, LoadError, nonEmpty, oneOf, operationQuotas, quotaWindow, type Parser } from "./values.js";
 
 /** Every option's environment variable is this prefix and its name: `--parallel-limit` → `CREATECHAT_MOCK_PARALLEL_LIMIT`. */
@@ -123,6 +123,8 @@ export const contract = loadContract();
 export const DEFAULT_SHUTDOWN_GRACE_MS = 5_000;
 // The journal preallocates its ring; beyond this it is a memory problem, not a test setting.
 const MAX_JOURNAL_SIZE = 10_000_000;
+// Bytes are the journal's real bound; past a few GiB it is a memory problem, not a test setting.
+const MAX_JOURNAL_BYTES = 4 * 1024 ** 3;
 // The chat store grows up to its cap; ten million chats is gigabytes, past any test's need.
 const MAX_CHATS_CAP = 10_000_000;
 
@@ -247,6 +249,15 @@ export const OPTIONS = [
     default: DEFAULT_JOURNAL_CAPACITY,
     sets: "journalCapacity",
     help: "requests kept in the journal, >= 1",
+  }),
+  value({
+    name: "journal-bytes",
+    placeholder: "<size>",
+    parse: byteSize(MAX_JOURNAL_BYTES),
+    default: DEFAULT_JOURNAL_BYTES,
+    shownDefault: formatBytes(DEFAULT_JOURNAL_BYTES),
+    sets: "journalMaxBytes",
+    help: "bytes the journal keeps at most, e.g. `512k`, `64m`; past it the oldest requests go (each keeps previews of at most 4 KiB of headers and of body)",
   }),
   value({
     name: "control-token",

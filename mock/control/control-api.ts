@@ -26,6 +26,7 @@ import type { MockStore } from "../state/store.js";
 import { refuseForeignOrigin, requireJsonContentType } from "./browser-guards.js";
 import {
   compileControlValidators,
+  DEFAULT_JOURNAL_PAGE,
   exactlyOneClockField,
   toFaultRule,
   type ClockBody,
@@ -59,6 +60,8 @@ export const INVALID_CONTROL_REQUEST = "INVALID_CONTROL_REQUEST";
 const MAX_CONTROL_BODY_BYTES = 16 * 1024;
 /** Largest fixtures document: room for tens of thousands of order ids, still bounded. */
 const MAX_FIXTURES_BODY_BYTES = 8 * 1024 * 1024;
+/** A journal page stops once its entries hold this many bytes: a few milliseconds to write out. */
+const MAX_JOURNAL_PAGE_BYTES = 512 * 1024;
 const controlFailure = (status: number, code: string, message: string): MockFailure => ({
   status,
   errors: [{ code, message }],
@@ -133,13 +136,10 @@ export function createControlApi(deps: ControlDeps): Hono {
   api.get("/requests", async (c) => {
     const query = parseRequestsQuery(new URL(c.req.url).searchParams, validators());
     if (!query.ok) return reply(c, query.failure);
-    const { limit, ...filter } = query.value;
-    const matching = await state.journal.list(filter);
-    return c.json({
-      requests: limit === undefined ? matching : matching.slice(Math.max(0, matching.length - limit)),
-      total: matching.length,
-      capacity: state.journal.capacity,
-    });
+    // One page, never the whole journal: bounded in entries and in bytes, so reading it stays cheap.
+    const { limit = DEFAULT_JOURNAL_PAGE, ...filter } = query.value;
+    const page = await state.journal.page({ ...filter, limit, maxBytes: MAX_JOURNAL_PAGE_BYTES });
+    return c.json({ requests: page.entries, total: page.total, next: page.next, capacity: state.journal.capacity, maxBytes: state.journal.maxBytes });
   });
 
   api.get("/faults", async (c) => c.json({ faults: await state.faults.list() }));
@@ -330,7 +330,7 @@ function describeInstant(epochMs: number): string {
 }
 
 /**
- * The journal query: each of businessId, status, limit at most once, as an integer in range.
+ * The journal query: each of businessId, status, limit, before at most once, as an integer in range.
  * Digit strings become numbers before the schema sees them; anything else stays a string so the
  * schema says "must be an integer".
  */
