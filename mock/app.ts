@@ -45,6 +45,8 @@ export interface MockOptions extends Omit<MockStateOptions, "contract"> {
    * are not checked. Default: none.
    */
   allowedHosts?: readonly string[];
+  /** Compile the control API's validators when the app is made, not at its first call (startMockServer does). */
+  compileControlNow?: boolean;
   /** When set, the control API needs `Authorization: Bearer <token>` and answers any client. */
   controlToken?: string;
   /** How the mock waits; tests may inject a fake. Default: setTimeout. */
@@ -110,7 +112,7 @@ export function createMockApp(options: MockOptions = {}): MockApp {
   app.use(refuseForeignHosts(options.allowedHosts ?? []));
   app.use(answerMethodNotAllowed(app, refusal));
   // The control API is neither journaled nor counted.
-  app.route("/__mock", createControlApi({ state, contract, controlToken: options.controlToken, remoteAddress, version: packageVersion(), logger }));
+  app.route("/__mock", createControlApi({ state, contract, controlToken: options.controlToken, remoteAddress, version: packageVersion(), logger, compileNow: options.compileControlNow }));
   // The API reference (/docs, /openapi.yaml, /openapi.json): neither journaled nor counted either.
   app.route("/", createDocsApp({ fixtures: () => state.fixtures() }));
 

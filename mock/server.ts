@@ -107,7 +107,8 @@ export async function startMockServer(options: ServeOptions = {}): Promise<Runni
     }
   }
   // The address it is bound to is a host its clients may name, whatever it is.
-  const app = createMockApp({ ...mockOptions, allowedHosts: [...(mockOptions.allowedHosts ?? []), host] });
+  // Control validators compiled before listening, so no client of a running server waits on them.
+  const app = createMockApp({ ...mockOptions, allowedHosts: [...(mockOptions.allowedHosts ?? []), host], compileControlNow: true });
   let closing: Promise<void> | undefined;
   const adapterOptions: { hostname?: string; errorHandler: (error: unknown) => Response } = { errorHandler: unreadableRequest };
   const server = createServer(

@@ -38,6 +38,11 @@ import {
 export interface ControlDeps {
   /** The mock's state, shared with the API routes. */
   state: MockStore;
+  /**
+   * Compile the control API's validators now rather than at its first call. A server does: the
+   * compile then stalls no client (a first journal read under load, say). Default: at first call.
+   */
+  compileNow?: boolean;
   /** The contract; its declared error statuses are the statuses a fault may answer with. */
   contract: Contract;
   /**
@@ -82,14 +87,15 @@ const invalid = (message: string) => controlFailure(400, INVALID_CONTROL_REQUEST
  */
 export function createControlApi(deps: ControlDeps): Hono {
   const { state, contract } = deps;
-  // Compiled on the first control request, not at start: most runs never call the control API,
-  // and compiling is a tenth of the time from start to the first answer.
+  // Compiled on the first control request unless told otherwise: most in-process runs never call
+  // the control API, and compiling is a tenth of the time from start to the first answer.
   let compiled: ControlValidators | undefined;
   const validators = (): ControlValidators =>
     (compiled ??= compileControlValidators({
       statuses: [...new Set(contract.operations.flatMap((op) => op.statuses.filter((status) => status >= 400)))].sort(),
       operationIds: contract.operations.map((op) => op.operationId),
     }));
+  if (deps.compileNow === true) validators();
   const api = new Hono();
 
   // Hono keeps a mounted app's error handler, so even a bug here answers in the API's error shape.
@@ -178,6 +184,7 @@ export function createControlApi(deps: ControlDeps): Hono {
     reply: (c, failure) => reply(c, failure),
     invalid,
     notFound: (message) => controlFailure(404, "CONTROL_NOT_FOUND", message),
+    compileNow: deps.compileNow,
   });
 
   api.all("*", (c) =>
