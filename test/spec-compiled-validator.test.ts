@@ -45,7 +45,8 @@ describe("the request validator compiled from the contract", () => {
       { pointer: "/context/type", keyword: "enum", message: "must be one of ORDER, RETURN" },
       { pointer: "/context/id", keyword: "minimum", message: "must be >= 1" },
     ]);
-    expect(validator.requestBody({ orderId: 1e20 })).toEqual([{ pointer: "/orderId", keyword: "format", message: "must be an int64 value" }]);
+    expect(validator.requestBody({ orderId: 1e20 })).toEqual([{ pointer: "/orderId", keyword: "format", message: "100000000000000000000 is beyond the int64 range" }]);
+    expect(validator.requestBody({ orderId: 1.5 })).toContainEqual({ pointer: "/orderId", keyword: "format", message: "must be an int64 value" });
     expect(validator.requestBody({})).toEqual([{ pointer: "", keyword: "minProperties", message: "must have at least 1 property" }]);
   });
 

@@ -173,7 +173,7 @@ export function compileValidator(contract: Contract): ContractValidator {
       requestBody(value) {
         if (bodySchema === undefined) return [];
         body ??= requestValidator(validatorKey(operation.operationId, "body"), bodySchema);
-        return body(value) ? [] : toProblems(body.errors);
+        return body(value) ? [] : toProblems(body.errors, "", value);
       },
       response({ status, body: responseBody, headers }) {
         const declared = compiledResponses().get(status);

@@ -116,6 +116,8 @@ export const createChatCases: ContractCase[] = [
   { rule: "6 body", name: "a body over 64 KiB is 400", request: post(1001, { context: { type: "ORDER", id: 11001 }, pad: "x".repeat(70_000) }), status: 400, code: "BODY_TOO_LARGE", counted: true },
   { rule: "6 body", name: "an unknown context type is 400 at its pointer", request: post(1001, { context: { type: "QUESTION", id: 11001 } }), status: 400, code: "INVALID_REQUEST", message: "/context/type must be one of ORDER, RETURN", counted: true },
   { rule: "6 body", name: "context.id 0 is 400 at its pointer", request: post(1001, { context: { type: "ORDER", id: 0 } }), status: 400, code: "INVALID_REQUEST", message: "/context/id must be >= 1", counted: true },
+  // Bodies as text: JSON.stringify cannot write an integer past 2^53 with its digits.
+  { rule: "6 body", name: "a context id of 2^63, beyond int64, is 400 quoting its digits", request: post(1001, '{"context":{"type":"ORDER","id":9223372036854775808}}'), status: 400, code: "INVALID_REQUEST", message: "/context/id 9223372036854775808 is beyond the int64 range", counted: true },
   { rule: "6 body", name: "a string id is 400", request: post(1001, { context: { type: "ORDER", id: "11001" } }), status: 400, code: "INVALID_REQUEST", message: "/context/id must be an integer", counted: true },
   { rule: "6 body", name: "context without id is 400", request: post(1001, { context: { type: "ORDER" } }), status: 400, code: "INVALID_REQUEST", message: "/context/id is required", counted: true },
   { rule: "6 body", name: "an unknown property is 400", request: post(1001, { context: { type: "ORDER", id: 11001, note: "hi" } }), status: 400, code: "INVALID_REQUEST", message: "/context/note is not allowed; allowed: type, id", counted: true },
