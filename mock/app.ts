@@ -49,6 +49,8 @@ export interface MockOptions extends Omit<MockStateOptions, "contract"> {
   compileControlNow?: boolean;
   /** When set, the control API needs `Authorization: Bearer <token>` and answers any client. */
   controlToken?: string;
+  /** The largest `PUT /__mock/fixtures` body, in bytes. Default 8 MiB (DEFAULT_FIXTURES_MAX_BYTES of state/fixtures.ts). */
+  fixturesMaxBytes?: number;
   /** How the mock waits; tests may inject a fake. Default: setTimeout. */
   sleep?: (ms: number) => Promise<void>;
   /** Source of randomness for latency ranges. Default: Math.random. */
@@ -112,7 +114,10 @@ export function createMockApp(options: MockOptions = {}): MockApp {
   app.use(refuseForeignHosts(options.allowedHosts ?? []));
   app.use(answerMethodNotAllowed(app, refusal));
   // The control API is neither journaled nor counted.
-  app.route("/__mock", createControlApi({ state, contract, controlToken: options.controlToken, remoteAddress, version: packageVersion(), logger, compileNow: options.compileControlNow }));
+  app.route(
+    "/__mock",
+    createControlApi({ state, contract, controlToken: options.controlToken, fixturesMaxBytes: options.fixturesMaxBytes, remoteAddress, version: packageVersion(), logger, compileNow: options.compileControlNow }),
+  );
   // The API reference (/docs, /openapi.yaml, /openapi.json): neither journaled nor counted either.
   app.route("/", createDocsApp({ fixtures: () => state.fixtures() }));
 

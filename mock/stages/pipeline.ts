@@ -5,6 +5,7 @@
  * is Hono's (mock/app.ts). The rules live in their own modules; this file puts them in order,
  * turns their verdicts into answers, and journals and logs every API request once.
  */
+import { readsExactly } from "../contract/exact-json.js";
 import type { Operation } from "../contract/load-contract.js";
 import type { ContractValidator, OperationValidator } from "../contract/validators.js";
 import { multipartPreview, type Part } from "./read-multipart.js";
@@ -349,7 +350,10 @@ function journalBody(body: BodyRead | undefined, parts: Part[] | undefined): unk
     // Detached: a slice would keep the whole body alive in the journal.
     return detached(`${body.text.slice(0, 256)}… (${body.text.length} characters, cut for the journal)`);
   }
-  return body.json ? body.json.value : body.text || undefined;
+  if (!body.json) return body.text || undefined;
+  // The body as JSON.parse reads it, as a client's JSON would: the exact reading's ±2^64 for an
+  // integer beyond int64 is for the validators, not a value the client sent.
+  return readsExactly(body.text) ? (JSON.parse(body.text) as unknown) : body.json.value;
 }
 
 // The journal entry's own objects (the entry, its header list, the answer's headers and body
