@@ -27,7 +27,7 @@ export type { CreateChatResponseBody } from "./operations/create-chat.js";
 
 /**
  * Options of the mock. The state's own options (fixtures, clock, store, quota, windowMs,
- * parallelLimit, journalCapacity, maxChats) build the in-memory state unless `state` is given;
+ * parallelLimit, journalCapacity, journalMaxBytes, maxChats) build the in-memory state unless `state` is given;
  * `quota` and `windowMs` default to each operation's `x-rate-limit` in the contract.
  */
 export interface MockOptions extends Omit<MockStateOptions, "contract"> {
@@ -45,8 +45,12 @@ export interface MockOptions extends Omit<MockStateOptions, "contract"> {
    * are not checked. Default: none.
    */
   allowedHosts?: readonly string[];
+  /** Compile the control API's validators when the app is made, not at its first call (startMockServer does). */
+  compileControlNow?: boolean;
   /** When set, the control API needs `Authorization: Bearer <token>` and answers any client. */
   controlToken?: string;
+  /** The largest `PUT /__mock/fixtures` body, in bytes. Default 8 MiB (DEFAULT_FIXTURES_MAX_BYTES of state/fixtures.ts). */
+  fixturesMaxBytes?: number;
   /** How the mock waits; tests may inject a fake. Default: setTimeout. */
   sleep?: (ms: number) => Promise<void>;
   /** Source of randomness for latency ranges. Default: Math.random. */
@@ -110,7 +114,10 @@ export function createMockApp(options: MockOptions = {}): MockApp {
   app.use(refuseForeignHosts(options.allowedHosts ?? []));
   app.use(answerMethodNotAllowed(app, refusal));
   // The control API is neither journaled nor counted.
-  app.route("/__mock", createControlApi({ state, contract, controlToken: options.controlToken, remoteAddress, version: packageVersion(), logger }));
+  app.route(
+    "/__mock",
+    createControlApi({ state, contract, controlToken: options.controlToken, fixturesMaxBytes: options.fixturesMaxBytes, remoteAddress, version: packageVersion(), logger, compileNow: options.compileControlNow }),
+  );
   // The API reference (/docs, /openapi.yaml, /openapi.json): neither journaled nor counted either.
   app.route("/", createDocsApp({ fixtures: () => state.fixtures() }));
 

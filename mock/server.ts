@@ -5,6 +5,7 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import { getRequestListener, type HttpBindings } from "@hono/node-server";
 import { createMockApp, type MockApp, type MockOptions } from "./app.js";
 import { failures } from "./stages/errors.js";
@@ -12,6 +13,7 @@ import { unjournaledErrorAnswer } from "./stages/pipeline.js";
 import { MAX_TIMER_MS } from "./state/clock.js";
 import { createRedisStore } from "./state/redis/lazy.js";
 import { toResponse } from "./http/answer.js";
+import { journaledOn } from "./http/api-request.js";
 
 /** Port the mock listens on unless told otherwise. */
 export const DEFAULT_PORT = 4010;
@@ -136,7 +138,13 @@ export async function startMockServer(options: ServeOptions = {}): Promise<Runni
   let app: MockApp;
   try {
     // The address it is bound to is a host its clients may name, whatever it is.
-    app = createMockApp({ ...mockOptions, ...(ownStore === undefined ? {} : { state: ownStore }), allowedHosts: [...(mockOptions.allowedHosts ?? []), host] });
+    // Control validators compiled before listening, so no client of a running server waits on them.
+    app = createMockApp({
+      ...mockOptions,
+      ...(ownStore === undefined ? {} : { state: ownStore }),
+      allowedHosts: [...(mockOptions.allowedHosts ?? []), host],
+      compileControlNow: true,
+    });
   } catch (error) {
     await ownStore?.close();
     throw error;
@@ -161,6 +169,12 @@ export async function startMockServer(options: ServeOptions = {}): Promise<Runni
           return new Response(null, { status: 503 });
         }
         const response = await app.fetch(request, env);
+        // The connection broke while this request was handled (a malformed chunked body, say): the
+        // client got the transport's 400, not this answer, so the journal says what it got.
+        const socket = (env as HttpBindings).incoming.socket;
+        const broken = brokenBy.get(socket);
+        const id = journaledOn.get(socket);
+        if (broken !== undefined && id !== undefined) await app.state.journal.amend(id, broken);
         // A request answered while closing says `Connection: close` and ends its connection;
         // kept alive, that connection would hold close() until the grace period runs out.
         if (closing !== undefined) outgoing.shouldKeepAlive = false;
@@ -169,6 +183,27 @@ export async function startMockServer(options: ServeOptions = {}): Promise<Runni
       adapterOptions,
     ),
   );
+  // Node's own answer to a request it cannot parse is an empty `400 Bad Request`: this one is in
+  // the API's shape, and it is what the journal then says the request in flight got.
+  const brokenBy = new WeakMap<object, { status: number; response: { headers: Record<string, string>; body: unknown } }>();
+  server.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => {
+    const own = NODE_CLIENT_ERRORS[error.code ?? ""];
+    if (own !== undefined) {
+      // A timeout (408) or headers too large (431): Node's answers, as Node writes them.
+      if (socket.writable) socket.end(`HTTP/1.1 ${own}\r\nConnection: close\r\n\r\n`);
+      else socket.destroy();
+      return;
+    }
+    const reason = error.code === "HPE_INVALID_CHUNK_SIZE" ? "a malformed chunked body" : error.message;
+    const answer = unjournaledErrorAnswer(failures.badRequest(`The request cannot be read: ${reason}`));
+    brokenBy.set(socket, { status: answer.status, response: { headers: answer.headers, body: JSON.parse(answer.text) as unknown } });
+    if (socket.writable && error.code !== "ECONNRESET") {
+      const head = `HTTP/1.1 ${answer.status} Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(answer.text)}\r\nConnection: close\r\n\r\n`;
+      socket.end(head + answer.text);
+    } else {
+      socket.destroy();
+    }
+  });
   try {
     await listen(server, port, host);
   } catch (error) {
@@ -190,6 +225,13 @@ export async function startMockServer(options: ServeOptions = {}): Promise<Runni
     },
   };
 }
+
+/** The client errors Node answers with its own status (its default `clientError` behaviour), by code. */
+const NODE_CLIENT_ERRORS: Readonly<Record<string, string>> = {
+  ERR_HTTP_REQUEST_TIMEOUT: "408 Request Timeout",
+  HPE_HEADER_OVERFLOW: "431 Request Header Fields Too Large",
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: "413 Payload Too Large",
+};
 
 /**
  * A request the adapter cannot turn into a Fetch Request (a Host header that is no host, say):

@@ -28,8 +28,10 @@ describe("parseCliArgs defaults", () => {
       parallelLimit: undefined,
       latency: undefined,
       fixtures: undefined,
+      fixturesMaxSize: 8 * 1024 * 1024,
       log: "pretty",
       journalSize: 10_000,
+      journalBytes: 16 * 1024 * 1024,
       controlToken: undefined,
       controlTokenFile: undefined,
       maxChats: 10_000,
@@ -48,6 +50,13 @@ describe("parseCliArgs defaults", () => {
 });
 
 describe("parseCliArgs accepted values", () => {
+  it("--fixtures-max-size takes a size from 1 byte to 1 GiB", () => {
+    expect(options(["--fixtures-max-size", "64m"]).fixturesMaxSize).toBe(64 * 1024 * 1024);
+    expect(options(["--fixtures-max-size", "1"]).fixturesMaxSize).toBe(1);
+    expect(refusal(["--fixtures-max-size", "0"])).toBe('--fixtures-max-size "0": expected a size in bytes like 65536, 64k or 16m, from 1 to 1024m');
+    expect(refusal(["--fixtures-max-size", "1025m"])).toBe('--fixtures-max-size "1025m": expected a size in bytes like 65536, 64k or 16m, from 1 to 1024m');
+  });
+
   it("--port takes 0 (a free port) up to 65535, with a space or =", () => {
     expect(options(["--port", "0"]).port).toBe(0);
     expect(options(["--port=65535"]).port).toBe(65_535);

@@ -104,7 +104,9 @@ describe("the options startMockServer gets", () => {
     expect(rest).toEqual({
       port: 4010,
       host: "127.0.0.1",
+      fixturesMaxBytes: 8 * 1024 * 1024,
       journalCapacity: 10_000,
+      journalMaxBytes: 16 * 1024 * 1024,
       maxChats: 10_000,
       maxMessagesPerChat: 1_000,
       maxMessages: 20_000,

@@ -68,7 +68,7 @@ describe("Prism's validation proxy finds no violation in the mock's answers, and
     const x = exchange(label);
     expect(responseViolations(x.proxied.violations)).toEqual([]);
     // Each request reached its branch of the mock (or, where Prism answered, the mock was asked directly).
-    expect(x.mock.status).toBe(c.status);
+    expect(x.mock.status).toBe(c.proxiedStatus ?? c.status);
     if (c.code && !c.proxyChangesRequest) expect(x.mock.code).toBe(c.code);
     // Both validators refuse what breaks the contract's form, and neither refuses what keeps it.
     if (c.knownDisagreement) expect(x.disagreement).toBeDefined();

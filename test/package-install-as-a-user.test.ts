@@ -222,6 +222,18 @@ console.log(JSON.stringify(out));
         mockApp: "function",
         contract: true,
       });
+      // The build's request validators (compiled to code at build time) and the exact reading of
+      // large ids (lossless-json, a dependency the install brought): 2^63 is refused, 2^63 - 1 is not.
+      const largeId = async (digits: string) => {
+        const response = await fetch(`${url}/v2/businesses/1001/chats/new`, {
+          method: "POST",
+          headers: { "Api-Key": "demo-all-methods", "Content-Type": "application/json" },
+          body: `{"context":{"type":"ORDER","id":${digits}}}`,
+        });
+        return [response.status, ((await response.json()) as { errors: Array<{ message: string }> }).errors[0]?.message];
+      };
+      expect(await largeId("9223372036854775808")).toEqual([400, "/context/id 9223372036854775808 is beyond the int64 range"]);
+      expect(await largeId("9223372036854775807")).toEqual([404, "Order 9223372036854775807 not found in business 1001 (/context/id)"]);
     } finally {
       killGroup(bin.child);
     }

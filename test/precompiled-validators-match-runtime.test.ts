@@ -7,6 +7,7 @@ import { join } from "node:path";
 import type { ValidateFunction } from "ajv";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
+import { parseJsonExactly } from "../mock/contract/exact-json.js";
 import { loadContract } from "../mock/contract/load-contract.js";
 import { toProblems } from "../mock/contract/schema-problems.js";
 import { validatorKey } from "../mock/contract/validator-key.js";
@@ -21,7 +22,7 @@ afterAll(() => rmSync(modulePath, { force: true }));
 const built = (await import(modulePath)) as { precompiledValidators: { validators: Record<string, ValidateFunction> } };
 const runtime = compileValidator({ ...contract, sha256: undefined });
 
-const problemsOf = (validate: ValidateFunction, value: unknown) => (validate(value) ? [] : toProblems(validate.errors));
+const problemsOf = (validate: ValidateFunction, value: unknown) => (validate(value) ? [] : toProblems(validate.errors, "", value));
 
 describe("validators compiled at build time", () => {
   it("cover every path and query parameter and every JSON body of the contract", () => {
@@ -47,6 +48,22 @@ describe("validators compiled at build time", () => {
         { numRuns: 500 },
       );
     }
+  });
+
+  it("refuse an integer beyond int64 read from a body, quoting its digits, and take 2^63 - 1, as the run-time ones do", () => {
+    const validate = built.precompiledValidators.validators[validatorKey("createChat", "body")] as ValidateFunction;
+    const runtimeBody = runtime.operation("createChat");
+    const read = (text: string) => parseJsonExactly(text);
+    for (const digits of ["9223372036854775808", "-9223372036854775809", "18446744073709551616"]) {
+      const body = read(`{"context":{"type":"ORDER","id":${digits}},"orderId":${digits}}`);
+      const problems = problemsOf(validate, body);
+      expect(problems).toContainEqual({ pointer: "/context/id", keyword: "format", message: `${digits} is beyond the int64 range` });
+      expect(problems).toContainEqual({ pointer: "/orderId", keyword: "format", message: `${digits} is beyond the int64 range` });
+      expect(problems).toEqual(runtimeBody.requestBody(body));
+    }
+    const largest = read('{"context":{"type":"ORDER","id":9223372036854775807}}');
+    expect(problemsOf(validate, largest)).toEqual([]);
+    expect(runtimeBody.requestBody(largest)).toEqual([]);
   });
 
   it("give the problems the run-time ones give, for parameter values", () => {

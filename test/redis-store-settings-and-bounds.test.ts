@@ -58,7 +58,7 @@ describe.skipIf(skipRedis)("the Redis store", () => {
   });
 
   it("keeps the journal within its entries and its bytes, newest last, ids one counter", async () => {
-    const store = await open({ journalCapacity: 5, journalBytes: 4_000 });
+    const store = await open({ journalCapacity: 5, journalMaxBytes: 4_000 });
     const entry = (i: number, bodyChars: number) => ({
       time: Date.UTC(2026, 10, 25, 12, 0, i),
       method: "POST",

@@ -45,7 +45,8 @@ describe("the request validator compiled from the contract", () => {
       { pointer: "/context/type", keyword: "enum", message: "must be one of ORDER, RETURN" },
       { pointer: "/context/id", keyword: "minimum", message: "must be >= 1" },
     ]);
-    expect(validator.requestBody({ orderId: 1e20 })).toEqual([{ pointer: "/orderId", keyword: "format", message: "must be an int64 value" }]);
+    expect(validator.requestBody({ orderId: 1e20 })).toEqual([{ pointer: "/orderId", keyword: "format", message: "100000000000000000000 is beyond the int64 range" }]);
+    expect(validator.requestBody({ orderId: 1.5 })).toContainEqual({ pointer: "/orderId", keyword: "format", message: "must be an int64 value" });
     expect(validator.requestBody({})).toEqual([{ pointer: "", keyword: "minProperties", message: "must have at least 1 property" }]);
   });
 
@@ -56,8 +57,8 @@ describe("the request validator compiled from the contract", () => {
     expect(validator.parameter(businessIdParameter, raw)).toEqual({ problems: [], value });
   });
 
-  it("takes a valid int64 businessId past 2^53 as simply unknown (no exact value)", () => {
-    expect(validator.parameter(businessIdParameter, "9223372036854775807")).toEqual({ problems: [], value: undefined });
+  it("takes a valid int64 businessId past 2^53 as its digits, which no fixture's id can be", () => {
+    expect(validator.parameter(businessIdParameter, "9223372036854775807")).toEqual({ problems: [], value: "9223372036854775807" });
   });
 
   it.each([

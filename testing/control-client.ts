@@ -4,6 +4,7 @@
  * (started by `startMock` or by the `createchat-mock` command in CI), or the in-process one of
  * `createMockFetch`.
  */
+import { MAX_JOURNAL_PAGE } from "../mock/control/control-schemas.js";
 import { parseDuration } from "../mock/state/clock.js";
 import type {
   ActiveFault,
@@ -163,12 +164,24 @@ export function createMockControl(options: MockControlOptions): MockControl {
       return clockMove(await call("POST", "clock", { now }));
     },
     async requests(filter = {}) {
-      const query = new URLSearchParams();
-      for (const [name, value] of Object.entries(filter)) {
-        if (value !== undefined) query.set(name, String(value));
+      // The mock serves the journal in pages, newest first; this reads pages until it has `limit`
+      // entries (all, without one) and gives them oldest first.
+      const pages: JournalEntry[][] = [];
+      let wanted = filter.limit ?? Number.POSITIVE_INFINITY;
+      let before: number | null | undefined;
+      while (wanted > 0 && before !== null) {
+        const query = new URLSearchParams();
+        if (filter.businessId !== undefined) query.set("businessId", String(filter.businessId));
+        if (filter.status !== undefined) query.set("status", String(filter.status));
+        query.set("limit", String(Math.min(wanted, MAX_JOURNAL_PAGE)));
+        if (before !== undefined) query.set("before", String(before));
+        const page = await call<{ requests: JournalEntry[]; next?: number | null }>("GET", `requests?${query}`);
+        pages.unshift(page.requests);
+        wanted -= page.requests.length;
+        // A mock of an earlier version answers without `next`: then this was the whole journal.
+        before = page.requests.length === 0 ? null : (page.next ?? null);
       }
-      const suffix = query.size > 0 ? `?${query}` : "";
-      return (await call<{ requests: JournalEntry[] }>("GET", `requests${suffix}`)).requests;
+      return pages.flat();
     },
     fault: (rule) => call<ActiveFault>("POST", "faults", rule),
     async faults() {

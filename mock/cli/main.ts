@@ -104,7 +104,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo, env: 
 export async function toServeOptions<const Table extends readonly CliOption[]>(
   table: Table,
   parsed: { options: OptionsOf<Table>; givenBy: GivenBy<OptionsOf<Table>> },
-  context: LoadContext,
+  context: Omit<LoadContext, "settings">,
 ): Promise<ServeOptions> {
   const serve: Record<string, unknown> = {};
   const values: Readonly<Record<string, unknown>> = parsed.options;
@@ -114,7 +114,7 @@ export async function toServeOptions<const Table extends readonly CliOption[]>(
     const value = values[key];
     if (option.kind === "flag" || value === undefined) continue;
     try {
-      serve[option.sets] = option.load === undefined ? value : await option.load(value, context);
+      serve[option.sets] = option.load === undefined ? value : await option.load(value, { ...context, settings: values });
     } catch (error) {
       if (error instanceof LoadError) throw new OptionLoadError(`${labels[key] ?? `--${option.name}`} ${error.message}`);
       throw error;

@@ -10,8 +10,8 @@ import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REQUEST_TIMEOUT_MS, type ServeOptio
 import { createLogger, LOG_FORMATS, type LogFormat } from "../log/log.js";
 import { DEFAULT_MAX_CHATS, DEFAULT_MAX_MESSAGES, DEFAULT_MAX_MESSAGES_PER_CHAT } from "../state/chats.js";
 import { DEFAULT_KEEP_FILE_BYTES, DEFAULT_MAX_KEPT_FILE_BYTES } from "../state/kept-files.js";
-import { FixturesError, loadFixturesFile } from "../state/fixtures.js";
-import { DEFAULT_JOURNAL_CAPACITY } from "../state/journal.js";
+import { DEFAULT_FIXTURES_MAX_BYTES, FixturesError, loadFixturesFile } from "../state/fixtures.js";
+import { DEFAULT_JOURNAL_BYTES, DEFAULT_JOURNAL_CAPACITY } from "../state/journal.js";
 import { DEFAULT_STORE_LEASE_MS, DEFAULT_STORE_PREFIX, DEFAULT_STORE_TIMEOUT_MS } from "../state/redis/defaults.js";
 import {
   byteSize,
@@ -41,6 +41,8 @@ export type ServeKey = keyof ServeOptions;
 export interface LoadContext {
   /** The request log's output, in the given format. */
   logOutput(format: LogFormat): { line(text: string): void; dropped?(): number };
+  /** Every setting as parsed, by its key in CliOptions (defaults filled in), for a `load` that depends on another. */
+  settings: Readonly<Record<string, unknown>>;
 }
 
 interface OptionBase<N extends string> {
@@ -140,6 +142,8 @@ export const contract = loadContract();
 export const DEFAULT_SHUTDOWN_GRACE_MS = 5_000;
 // The journal preallocates its ring; beyond this it is a memory problem, not a test setting.
 const MAX_JOURNAL_SIZE = 10_000_000;
+// Bytes are the journal's real bound; past a few GiB it is a memory problem, not a test setting.
+const MAX_JOURNAL_BYTES = 4 * 1024 ** 3;
 // The chat store grows up to its cap; ten million chats is gigabytes, past any test's need.
 const MAX_CHATS_CAP = 10_000_000;
 
@@ -149,6 +153,8 @@ const code = (text: string) => `\`${text}\``;
 // A mock with gigabytes of messages or kept files is a memory problem, not a test setting.
 const MAX_MESSAGES_CAP = 10_000_000;
 const MAX_KEPT_BYTES_CAP = 1024 * 1024 * 1024;
+// Past a gigabyte a fixtures file is a memory problem (a YAML one costs many times its size), not test data.
+const MAX_FIXTURES_BYTES_CAP = 1024 * 1024 * 1024;
 /** Each operation's own quota, as the default of --quota says it: the most common one, then the others by name. */
 const ownQuotas = (() => {
   const quotaOf = (op: (typeof contract.operations)[number]) => `${op.rateLimit.requests}/${formatDuration(op.rateLimit.periodMs)}`;
@@ -234,15 +240,25 @@ export const OPTIONS = [
     shownDefault: "built-in demo data",
     sets: "fixtures",
     help: "tokens and businesses from a `.json`, `.yaml` or `.yml` file",
-    async load(path) {
+    async load(path, context) {
       try {
-        return await loadFixturesFile(path);
+        const maxBytes = context.settings.fixturesMaxSize;
+        return await loadFixturesFile(path, { maxBytes: typeof maxBytes === "number" ? maxBytes : undefined });
       } catch (error) {
         // Its message already starts with the file (and line:column or JSON pointer).
         if (error instanceof FixturesError) throw new LoadError(error.message);
         throw error;
       }
     },
+  }),
+  value({
+    name: "fixtures-max-size",
+    placeholder: "<size>",
+    parse: byteSize(MAX_FIXTURES_BYTES_CAP, 1),
+    default: DEFAULT_FIXTURES_MAX_BYTES,
+    shownDefault: formatBytes(DEFAULT_FIXTURES_MAX_BYTES),
+    sets: "fixturesMaxBytes",
+    help: "largest `--fixtures` file and `PUT /__mock/fixtures` body, e.g. `64m`; a larger one is refused by its size before it is parsed",
   }),
   value({
     name: "log",
@@ -264,6 +280,15 @@ export const OPTIONS = [
     default: DEFAULT_JOURNAL_CAPACITY,
     sets: "journalCapacity",
     help: "requests kept in the journal, >= 1",
+  }),
+  value({
+    name: "journal-bytes",
+    placeholder: "<size>",
+    parse: byteSize(MAX_JOURNAL_BYTES),
+    default: DEFAULT_JOURNAL_BYTES,
+    shownDefault: formatBytes(DEFAULT_JOURNAL_BYTES),
+    sets: "journalMaxBytes",
+    help: "bytes the journal keeps at most, e.g. `512k`, `64m`; past it the oldest requests go (each keeps previews of at most 4 KiB of headers and of body)",
   }),
   value({
     name: "control-token",

@@ -111,12 +111,13 @@ export function formatDuration(ms: number): string {
 
 const BYTE_UNITS: Readonly<Record<string, number>> = { "": 1, k: 1024, m: 1024 * 1024 };
 
-/** A number of bytes: digits, optionally `k` (KiB) or `m` (MiB), from 0 to `max`. */
-export function byteSize(max: number): Parser<number> {
+/** A number of bytes: digits, optionally `k` (KiB) or `m` (MiB), from `min` (default 0) to `max`. */
+export function byteSize(max: number, min = 0): Parser<number> {
+  const range = min === 0 ? `at most ${formatBytes(max)}` : `from ${formatBytes(min)} to ${formatBytes(max)}`;
   return (text) => {
     const match = /^(\d+)([km]?)$/.exec(text);
     const bytes = match === null ? Number.NaN : Number(match[1]) * (BYTE_UNITS[match[2] as string] as number);
-    if (!(bytes >= 0 && bytes <= max)) throw new ValueError(`expected a size in bytes like 65536, 64k or 16m, at most ${formatBytes(max)}`);
+    if (!(bytes >= min && bytes <= max)) throw new ValueError(`expected a size in bytes like 65536, 64k or 16m, ${range}`);
     return bytes;
   };
 }

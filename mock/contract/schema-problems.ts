@@ -4,6 +4,8 @@
  * A problem says where (a JSON pointer) and why; {@link describeProblem} makes it one line.
  */
 import type { ErrorObject } from "ajv";
+import { integerText } from "./exact-json.js";
+import { isInt64 } from "./int64.js";
 
 /** One thing wrong with a value: where (a JSON pointer, or a header name) and why. */
 export interface Problem {
@@ -25,13 +27,15 @@ const plural = (n: unknown, one: string, many: string) => `${String(n)} ${n === 
  * name, `body`, `/businessId`). Compile with `verbose: true` for the richest wording (the allowed
  * keys of an object, the range of an integer).
  *
+ * @param data the value that was validated: with it, an integer beyond the int64 range is quoted
+ *   with the digits it was sent with (contract/exact-json.ts), not as the double that stands for it.
  * @example toProblems(validate.errors) // [{ pointer: "/context/type", keyword: "enum", message: "must be one of ORDER, RETURN" }]
  */
-export function toProblems(errors: readonly ErrorObject[] | null | undefined, prefix = ""): Problem[] {
-  return (errors ?? []).map((error) => toProblem(error, prefix));
+export function toProblems(errors: readonly ErrorObject[] | null | undefined, prefix = "", data?: unknown): Problem[] {
+  return (errors ?? []).map((error) => toProblem(error, prefix, data));
 }
 
-function toProblem(error: ErrorObject, prefix: string): Problem {
+function toProblem(error: ErrorObject, prefix: string, data: unknown): Problem {
   const at = prefix + error.instancePath;
   const p = error.params as Record<string, unknown>;
   const parent = error.parentSchema as Record<string, unknown> | undefined;
@@ -50,6 +54,9 @@ function toProblem(error: ErrorObject, prefix: string): Problem {
     case "type":
       return problem(at, `must be ${String(p.type).split(",").map((t) => `${article(t)} ${t}`).join(" or ")}`);
     case "format":
+      if (p.format === "int64" && typeof error.data === "number" && Number.isInteger(error.data) && !isInt64(error.data)) {
+        return problem(at, `${truncate(sentInteger(data, error.instancePath, error.data))} is beyond the int64 range`);
+      }
       return problem(at, formatMessage(String(p.format), parent));
     case "minLength":
       return problem(at, p.limit === 1 ? "must be a non-empty string" : `must be at least ${plural(p.limit, "character", "characters")} long`);
@@ -66,6 +73,22 @@ function toProblem(error: ErrorObject, prefix: string): Problem {
       return problem(at, error.message ?? `fails ${error.keyword}`);
   }
 }
+
+/**
+ * The integer at `pointer` in `data` as it was sent: its noted digits when its holder is found,
+ * else the exact value of the double `value`.
+ */
+function sentInteger(data: unknown, pointer: string, value: number): string {
+  const tokens = pointer.split("/").slice(1).map((token) => token.replace(/~1/g, "/").replace(/~0/g, "~"));
+  const key = tokens.pop();
+  let holder = data;
+  for (const token of tokens) holder = typeof holder === "object" && holder !== null ? (holder as Record<string, unknown>)[token] : undefined;
+  const found = key !== undefined && typeof holder === "object" && holder !== null && (holder as Record<string, unknown>)[key] === value;
+  if (found) return integerText(holder as object, key as string);
+  return BigInt(value).toString();
+}
+
+const truncate = (text: string, max = 40) => (text.length > max ? `${text.slice(0, max)}…` : text);
 
 function formatMessage(format: string, parent: Record<string, unknown> | undefined): string {
   switch (format) {

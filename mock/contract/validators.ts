@@ -21,7 +21,10 @@ export interface ResponseToCheck {
   headers: Headers;
 }
 
-/** A parameter read from its text: the problems, or the value (undefined for an int64 past 2^53, which JS cannot hold exactly). */
+/**
+ * A parameter read from its text: the problems, or the value. An int64 past 2^53, which a double
+ * cannot hold, is its digits as sent (a string): no record has such an id, and a message quotes it.
+ */
 export interface ParameterVerdict {
   problems: Problem[];
   value?: unknown;
@@ -164,8 +167,8 @@ export function compileValidator(contract: Contract): ContractValidator {
           value = raw === "true";
         }
         if (!validate(value)) return { problems: toProblems(validate.errors, pointer) };
-        // A valid int64 past 2^53 cannot be held exactly; no fixture can have it, so callers treat it as unknown.
-        return { problems: [], value: typeof value === "number" && !Number.isSafeInteger(value) && type === "integer" ? undefined : value };
+        // A valid int64 past 2^53 cannot be held exactly: its digits go on, which no record matches and a message quotes.
+        return { problems: [], value: typeof value === "number" && !Number.isSafeInteger(value) && type === "integer" ? raw : value };
       },
       parameterDefault(parameter) {
         return resolved(parameter.schema).default;
@@ -173,7 +176,7 @@ export function compileValidator(contract: Contract): ContractValidator {
       requestBody(value) {
         if (bodySchema === undefined) return [];
         body ??= requestValidator(validatorKey(operation.operationId, "body"), bodySchema);
-        return body(value) ? [] : toProblems(body.errors);
+        return body(value) ? [] : toProblems(body.errors, "", value);
       },
       response({ status, body: responseBody, headers }) {
         const declared = compiledResponses().get(status);

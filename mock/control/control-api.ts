@@ -20,13 +20,14 @@ import { readBody } from "../stages/read-body.js";
 import { answerMethodNotAllowed } from "../http/method-not-allowed.js";
 import { errorBody, type MockFailure } from "../stages/errors.js";
 import { addChatControl, chatSnapshot } from "./control-chats.js";
-import { FixturesError, parseFixtures, type Fixtures } from "../state/fixtures.js";
+import { DEFAULT_FIXTURES_MAX_BYTES, FixturesError, parseFixtures, type Fixtures } from "../state/fixtures.js";
 import { isoInstant, LAST_HTTP_DATE_MS } from "../state/clock.js";
 import { StoreUnavailableError } from "../state/store-errors.js";
 import type { MockStore } from "../state/store.js";
 import { refuseForeignOrigin, requireJsonContentType } from "./browser-guards.js";
 import {
   compileControlValidators,
+  DEFAULT_JOURNAL_PAGE,
   exactlyOneClockField,
   toFaultRule,
   type ClockBody,
@@ -38,6 +39,11 @@ import {
 export interface ControlDeps {
   /** The mock's state, shared with the API routes. */
   state: MockStore;
+  /**
+   * Compile the control API's validators now rather than at its first call. A server does: the
+   * compile then stalls no client (a first journal read under load, say). Default: at first call.
+   */
+  compileNow?: boolean;
   /** The contract; its declared error statuses are the statuses a fault may answer with. */
   contract: Contract;
   /**
@@ -45,6 +51,8 @@ export interface ControlDeps {
    * from any client, loopback included. When absent, only loopback clients are answered.
    */
   controlToken?: string;
+  /** The largest `PUT /fixtures` body, in bytes. Default {@link DEFAULT_FIXTURES_MAX_BYTES}. */
+  fixturesMaxBytes?: number;
   /** The package version `GET /__mock/health` reports. */
   version?: string;
   /** The request log, whose dropped records `GET /__mock/state` reports. */
@@ -58,8 +66,8 @@ export const INVALID_CONTROL_REQUEST = "INVALID_CONTROL_REQUEST";
 
 /** Largest body of `POST /__mock/clock`, `/faults`, `/reset`: they are a few fields. */
 const MAX_CONTROL_BODY_BYTES = 16 * 1024;
-/** Largest fixtures document: room for tens of thousands of order ids, still bounded. */
-const MAX_FIXTURES_BODY_BYTES = 8 * 1024 * 1024;
+/** A journal page stops once its entries hold this many bytes: a few milliseconds to write out. */
+const MAX_JOURNAL_PAGE_BYTES = 512 * 1024;
 const controlFailure = (status: number, code: string, message: string): MockFailure => ({
   status,
   errors: [{ code, message }],
@@ -74,20 +82,26 @@ const invalid = (message: string) => controlFailure(400, INVALID_CONTROL_REQUEST
  * `PUT /fixtures`, and those of control-chats.ts: `POST /chats`, `GET|PATCH /chats/{chatId}`,
  * `POST /chats/{chatId}/messages`, `GET /files/{fileId}`, `PUT|DELETE /quotas/{operationId}`. Unknown path → 404, wrong method → 405 with `Allow`, both in the API's error shape.
  *
- * @throws RangeError when `controlToken` is the empty string (it would protect nothing).
+ * @throws RangeError when `controlToken` is the empty string (it would protect nothing), or
+ *   `fixturesMaxBytes` is not an integer >= 1.
  * @example
  * app.route("/__mock", createControlApi({ state, contract, controlToken: process.env.MOCK_CONTROL_TOKEN, remoteAddress }));
  */
 export function createControlApi(deps: ControlDeps): Hono {
   const { state, contract } = deps;
-  // Compiled on the first control request, not at start: most runs never call the control API,
-  // and compiling is a tenth of the time from start to the first answer.
+  const fixturesMaxBytes = deps.fixturesMaxBytes ?? DEFAULT_FIXTURES_MAX_BYTES;
+  if (!Number.isSafeInteger(fixturesMaxBytes) || fixturesMaxBytes < 1) {
+    throw new RangeError(`fixturesMaxBytes must be an integer >= 1, got ${String(deps.fixturesMaxBytes)}`);
+  }
+  // Compiled on the first control request unless told otherwise: most in-process runs never call
+  // the control API, and compiling is a tenth of the time from start to the first answer.
   let compiled: ControlValidators | undefined;
   const validators = (): ControlValidators =>
     (compiled ??= compileControlValidators({
       statuses: [...new Set(contract.operations.flatMap((op) => op.statuses.filter((status) => status >= 400)))].sort(),
       operationIds: contract.operations.map((op) => op.operationId),
     }));
+  if (deps.compileNow === true) validators();
   const api = new Hono();
 
   // Hono keeps a mounted app's error handler, so even a bug here answers in the API's error shape.
@@ -149,13 +163,10 @@ export function createControlApi(deps: ControlDeps): Hono {
   api.get("/requests", async (c) => {
     const query = parseRequestsQuery(new URL(c.req.url).searchParams, validators());
     if (!query.ok) return reply(c, query.failure);
-    const { limit, ...filter } = query.value;
-    const matching = await state.journal.list(filter);
-    return c.json({
-      requests: limit === undefined ? matching : matching.slice(Math.max(0, matching.length - limit)),
-      total: matching.length,
-      capacity: state.journal.capacity,
-    });
+    // One page, never the whole journal: bounded in entries and in bytes, so reading it stays cheap.
+    const { limit = DEFAULT_JOURNAL_PAGE, ...filter } = query.value;
+    const page = await state.journal.page({ ...filter, limit, maxBytes: MAX_JOURNAL_PAGE_BYTES });
+    return c.json({ requests: page.entries, total: page.total, next: page.next, capacity: state.journal.capacity, maxBytes: state.journal.maxBytes });
   });
 
   api.get("/faults", async (c) => c.json({ faults: await state.faults.list() }));
@@ -177,7 +188,7 @@ export function createControlApi(deps: ControlDeps): Hono {
   });
 
   api.put("/fixtures", json, async (c) => {
-    const body = await readJsonBody(c, undefined, { maxBytes: MAX_FIXTURES_BODY_BYTES });
+    const body = await readJsonBody(c, undefined, { maxBytes: fixturesMaxBytes, raiseWith: "--fixtures-max-size (MockOptions.fixturesMaxBytes)" });
     if (!body.ok) return reply(c, body.failure);
     const parsed = readFixtures(body.value);
     if (!parsed.ok) return reply(c, parsed.failure);
@@ -194,6 +205,7 @@ export function createControlApi(deps: ControlDeps): Hono {
     reply: (c, failure) => reply(c, failure),
     invalid,
     notFound: (message) => controlFailure(404, "CONTROL_NOT_FOUND", message),
+    compileNow: deps.compileNow,
   });
 
   api.all("*", (c) =>
@@ -275,7 +287,7 @@ type Read<T> = { ok: true; value: T } | { ok: false; failure: MockFailure };
 async function readJsonBody<T>(
   c: Context,
   validate: ValidateFunction<T> | undefined,
-  options: { optional?: boolean; maxBytes?: number } = {},
+  options: { optional?: boolean; maxBytes?: number; raiseWith?: string } = {},
 ): Promise<Read<T>> {
   const body = await readBody(c.req.raw, options.maxBytes ?? MAX_CONTROL_BODY_BYTES);
   let value: unknown;
@@ -287,7 +299,8 @@ async function readJsonBody<T>(
       return { ok: false, failure: invalid(`Content-Type must be application/json, got ${body.contentType ? JSON.stringify(body.contentType) : "none"}`) };
     }
     if (body.tooLarge) {
-      return { ok: false, failure: invalid(`request body is larger than ${options.maxBytes ?? MAX_CONTROL_BODY_BYTES} bytes`) };
+      const raise = options.raiseWith === undefined ? "" : `; raise the bound with ${options.raiseWith}`;
+      return { ok: false, failure: invalid(`request body is larger than ${options.maxBytes ?? MAX_CONTROL_BODY_BYTES} bytes${raise}`) };
     }
     if (!body.json) {
       return { ok: false, failure: invalid(`request body is not valid JSON: ${body.jsonError ?? "unreadable"}`) };
@@ -346,7 +359,7 @@ function describeInstant(epochMs: number): string {
 }
 
 /**
- * The journal query: each of businessId, status, limit at most once, as an integer in range.
+ * The journal query: each of businessId, status, limit, before at most once, as an integer in range.
  * Digit strings become numbers before the schema sees them; anything else stays a string so the
  * schema says "must be an integer".
  */

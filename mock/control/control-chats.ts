@@ -94,6 +94,8 @@ interface ChatValidators {
 export interface ChatControlDeps {
   state: MockStore;
   contract: Contract;
+  /** Compile the validators now rather than at the first call (see ControlDeps.compileNow). */
+  compileNow?: boolean;
   /** Reads and checks a JSON body (the control API's own reader). */
   readJson<T>(c: Context, validate: ValidateFunction<T>, maxBytes?: number): Promise<{ ok: true; value: T } | { ok: false; failure: MockFailure }>;
   reply(c: Context, failure: MockFailure): Response;
@@ -192,6 +194,7 @@ export function addChatControl(api: Hono, deps: ChatControlDeps): void {
   const { state, contract, readJson, reply, invalid, notFound } = deps;
   let compiled: ChatValidators | undefined;
   const validators = () => (compiled ??= compileChatValidators(contract));
+  if (deps.compileNow === true) validators();
   const chatIdOf = (c: Context): number | undefined => {
     const raw = c.req.param("chatId") ?? "";
     return /^[1-9]\d{0,15}$/.test(raw) && Number.isSafeInteger(Number(raw)) ? Number(raw) : undefined;

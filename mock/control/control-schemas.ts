@@ -35,7 +35,13 @@ export interface RequestsQuery {
   businessId?: number;
   status?: number;
   limit?: number;
+  before?: number;
 }
+
+/** The most entries one page of `GET /__mock/requests` holds (and the largest `limit`). */
+export const MAX_JOURNAL_PAGE = 1000;
+/** The page size when `limit` is absent. */
+export const DEFAULT_JOURNAL_PAGE = 100;
 
 /** The compiled validators of the control API. */
 export interface ControlValidators {
@@ -98,7 +104,8 @@ export function compileControlValidators(faults: { statuses: readonly number[]; 
       properties: {
         businessId: safeId,
         status: { type: "integer", minimum: 100, maximum: 599 },
-        limit: { type: "integer", minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
+        limit: { type: "integer", minimum: 0, maximum: MAX_JOURNAL_PAGE },
+        before: safeId,
       },
     }),
   };

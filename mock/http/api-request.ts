@@ -6,7 +6,7 @@
  */
 import type { Context } from "hono";
 import type { ApiRequest } from "../stages/pipeline.js";
-import { redactHeaderList, redactHeaders } from "../state/journal.js";
+import { boundedHeaderList, redactHeaderList } from "../state/journal.js";
 import { readBody } from "../stages/read-body.js";
 
 /** Node's request, where @hono/node-server passes it in the context's bindings. */
@@ -28,19 +28,26 @@ export function apiRequest(c: Context): ApiRequest {
     readBody: (maxBytes) => readBody(request, maxBytes),
     origin: () => new URL(request.url).origin,
     signal: () => request.signal,
-    journalHeaders: journalHeadersOf(c),
+    ...journalHeadersOf(c),
+    journaled: (id) => {
+      const socket = incomingOf(c)?.socket;
+      if (socket !== undefined) journaledOn.set(socket, id);
+    },
   };
 }
 
+/** The journal id of the latest API request journaled on each connection (see server.ts). */
+export const journaledOn = new WeakMap<object, number>();
+
 /**
- * The request's headers for the journal, redacted when it is read. Over a socket only Node's raw
- * header list is kept, not the request: holding the request would hold its socket and response too.
+ * The request's headers for the journal, bounded (large ones kept as previews, see
+ * `boundedHeaderList`) and redacted when it is read. Over a socket only Node's raw header list is
+ * kept, not the request: holding the request would hold its socket and response too.
  */
-function journalHeadersOf(c: Context): () => Record<string, string> {
-  const raw = incomingOf(c)?.rawHeaders;
-  if (raw !== undefined) return () => redactHeaderList(raw);
-  const headers = c.req.raw.headers;
-  return () => redactHeaders(headers);
+function journalHeadersOf(c: Context): Pick<ApiRequest, "journalHeaders" | "journalHeadersChars"> {
+  const raw = incomingOf(c)?.rawHeaders ?? [...c.req.raw.headers].flat();
+  const { list, chars } = boundedHeaderList(raw);
+  return { journalHeaders: () => redactHeaderList(list), journalHeadersChars: chars };
 }
 
 /** The peer's address when served over a socket; undefined in-process (`app.fetch`). */

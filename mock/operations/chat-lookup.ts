@@ -7,8 +7,8 @@ import type { ChatRecord } from "../state/chats.js";
 import { chatFailures } from "./chat-failures.js";
 import type { OperationInput } from "../stages/operation-handler.js";
 
-/** An id parameter as a message shows it; undefined is a valid int64 past 2^53, which no record can have. */
-export const idText = (id: unknown) => (typeof id === "number" ? String(id) : "(an id past 2^53)");
+/** An id parameter as a message shows it: a number, or the digits of an int64 past 2^53 (a string), which no record can have. */
+export const idText = (id: unknown) => String(id);
 
 export async function findChat({ business, parameters, store }: OperationInput): Promise<{ ok: true; chat: ChatRecord } | { ok: false; failure: MockFailure }> {
   const chatId = parameters.chatId;

@@ -15,7 +15,7 @@ import type { MaybePromise, MockStore } from "../state/store.js";
 /** What a handler is given: the request's checked values and the state. */
 export interface OperationInput {
   business: BusinessFixture;
-  /** Path and query parameters, checked against the contract and typed (an int64 past 2^53 is undefined). */
+  /** Path and query parameters, checked against the contract and typed (an int64 past 2^53 is its digits, a string, as no record has it). */
   parameters: Record<string, unknown>;
   /** The body, checked against the contract's schema; undefined when the operation has none. */
   body: unknown;

@@ -1,10 +1,12 @@
 /**
  * Reading a request body: once, bounded (the read stops past the limit, never buffering more),
- * decoded as strict UTF-8 and parsed as JSON; a multipart body is kept as its bytes, for
+ * decoded as strict UTF-8 and parsed as JSON (integers past 2^53 keep their digits:
+ * contract/exact-json.ts); a multipart body is kept as its bytes, for
  * http/multipart.ts. Judging it is stage 6 (mock/stages/body.ts), which also sets the limit of
  * each operation's media types from the contract.
  */
 import { isUtf8 } from "node:buffer";
+import { parseJsonExactly } from "../contract/exact-json.js";
 import { mediaTypeOf } from "../contract/media-type.js";
 
 /** The largest JSON body the mock reads (and the limit of any body the contract gives no size). */
@@ -23,7 +25,7 @@ export interface BodyRead {
   /** No bytes but white space (a body that is not UTF-8 is not empty: it has a `jsonError`). */
   empty: boolean;
   text: string;
-  /** Set when `text` parsed as JSON. */
+  /** Set when `text` parsed as JSON; an integer beyond int64 reads as ±2^64 (contract/exact-json.ts). */
   json?: { value: unknown };
   /** Why it did not, in one bounded line (the parser's message may quote the body back). */
   jsonError?: string;
@@ -107,7 +109,7 @@ export function bodyFromBytes(contentType: string | undefined, bytes: Uint8Array
   const text = Buffer.from(bytes.buffer, bytes.byteOffset + bom, bytes.byteLength - bom).toString("utf8");
   if (text.trim() === "") return { contentType, tooLarge: false, empty: true, text, jsonError: "the body is empty" };
   try {
-    return { contentType, tooLarge: false, empty: false, text, json: { value: JSON.parse(text) as unknown } };
+    return { contentType, tooLarge: false, empty: false, text, json: { value: parseJsonExactly(text) } };
   } catch (error) {
     const reason = (error as Error).message.split("\n", 1)[0] ?? "";
     return { contentType, tooLarge: false, empty: false, text, jsonError: reason.slice(0, MAX_REASON_LENGTH) };

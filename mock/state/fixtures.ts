@@ -3,7 +3,7 @@
  * which orders and returns each business has. Ships a demo set, validates fixture files
  * (`--fixtures <file.json|yaml>`, `PUT /__mock/fixtures`) and indexes them for O(1) lookups.
  */
-import { readFile } from "node:fs/promises";
+import { open, stat } from "node:fs/promises";
 import { extname } from "node:path";
 import { Ajv, type ValidateFunction } from "ajv";
 import { toProblems } from "../contract/schema-problems.js";
@@ -34,6 +34,20 @@ export interface Fixtures {
   tokens: TokenFixture[];
   businesses: BusinessFixture[];
 }
+
+/**
+ * The largest fixtures file read, and the largest `PUT /__mock/fixtures` body, by default
+ * (`--fixtures-max-size`, MockOptions.fixturesMaxBytes): room for hundreds of thousands of ids. A
+ * YAML file costs far more memory to parse than its size (docs/fixtures.md), so this bounds it too.
+ */
+export const DEFAULT_FIXTURES_MAX_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The most YAML alias expansions a fixtures file may use. Each `*alias` copies its anchor's node,
+ * so a few lines of nested aliases ("billion laughs") would expand to gigabytes; real fixtures
+ * need few aliases, if any.
+ */
+export const MAX_YAML_ALIASES = 100;
 
 /** Store models, in the order error messages list them. */
 export const STORE_MODELS: readonly StoreModel[] = ["FBS", "FBY", "DBS", "EXPRESS"];
@@ -268,6 +282,8 @@ function readFailure(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+const READ_CHUNK_BYTES = 1024 * 1024;
+
 /** Collapse a parser message to one line, without the source excerpt V8 and yaml append. */
 function oneLine(message: string): string {
   return message.split("\n")[0]!.replace(/\s+/g, " ").trim();
@@ -290,9 +306,9 @@ function parseJsonText(text: string, source: string): unknown {
   }
 }
 
-function parseYamlText(parseDocument: typeof import("yaml").parseDocument, text: string, source: string): unknown {
+function parseYamlText(yaml: typeof import("yaml"), text: string, source: string): unknown {
   // Warnings (an unknown tag, say) are treated as errors too: the file would not mean what it says.
-  const doc = parseDocument(text);
+  const doc = yaml.parseDocument(text);
   const problem = doc.errors[0] ?? doc.warnings[0];
   if (problem !== undefined) {
     const where = problem.linePos?.[0];
@@ -300,9 +316,47 @@ function parseYamlText(parseDocument: typeof import("yaml").parseDocument, text:
     throw new FixturesError(at, `invalid YAML: ${oneLine(problem.message).replace(/ at line \d+, column \d+:?$/, "")}`);
   }
   try {
-    return doc.toJS();
+    // Set here rather than left to the parser's default, which a new version of it could change.
+    return doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
   } catch (error) {
+    // yaml throws a ReferenceError ("Excessive alias count …") when the cap is passed.
+    if (error instanceof ReferenceError && /alias count/i.test(error.message)) {
+      throw new FixturesError(source, `YAML aliases would expand to more than ${MAX_YAML_ALIASES} copies (a guard against alias bombs); write the values out`);
+    }
     throw new FixturesError(source, `invalid YAML: ${oneLine(String((error as Error).message))}`);
+  }
+}
+
+/**
+ * The file's text, refused by its size before it is read when it is over `maxBytes`, and read
+ * bounded all the same (a pipe or a file still growing has no size to trust).
+ */
+async function readBoundedText(path: string, maxBytes: number): Promise<string> {
+  const tooLarge = (size: string) =>
+    new FixturesError(path, `file is ${size}, more than the ${maxBytes} bytes allowed (raise it with --fixtures-max-size)`);
+  try {
+    const { size } = await stat(path);
+    if (size > maxBytes) throw tooLarge(`${size} bytes`);
+    const file = await open(path, "r");
+    try {
+      const chunks: Buffer[] = [];
+      let total = 0;
+      for (;;) {
+        // One byte past the bound tells a file at the bound from a larger one.
+        const chunk = Buffer.allocUnsafe(Math.min(READ_CHUNK_BYTES, maxBytes + 1 - total));
+        const { bytesRead } = await file.read(chunk, 0, chunk.length, null);
+        if (bytesRead === 0) break;
+        chunks.push(chunk.subarray(0, bytesRead));
+        total += bytesRead;
+        if (total > maxBytes) throw tooLarge("larger than that");
+      }
+      return Buffer.concat(chunks, total).toString("utf8");
+    } finally {
+      await file.close();
+    }
+  } catch (error) {
+    if (error instanceof FixturesError) throw error;
+    throw new FixturesError(path, `cannot read file: ${readFailure(error)}`);
   }
 }
 
@@ -311,25 +365,25 @@ function parseYamlText(parseDocument: typeof import("yaml").parseDocument, text:
  * (JSON.parse), `.yaml` or `.yml` (the `yaml` package, duplicate keys rejected).
  *
  * @param path the file, as the user gave it; it is the `source` in error messages.
- * @throws FixturesError with one line: unknown extension, unreadable file, bad syntax
- *   (with line:column where the parser knows it), or bad data (with the JSON pointer).
+ * @param options.maxBytes the largest file read; default {@link DEFAULT_FIXTURES_MAX_BYTES}. A
+ *   larger one is refused by its size, before it is read.
+ * @throws FixturesError with one line: unknown extension, unreadable or too large file, bad
+ *   syntax (with line:column where the parser knows it), YAML aliases past
+ *   {@link MAX_YAML_ALIASES}, or bad data (with the JSON pointer).
  * @example const fixtures = await loadFixturesFile("examples/fixtures.demo.yaml");
  */
-export async function loadFixturesFile(path: string): Promise<Fixtures> {
+export async function loadFixturesFile(path: string, options: { maxBytes?: number } = {}): Promise<Fixtures> {
+  const maxBytes = options.maxBytes ?? DEFAULT_FIXTURES_MAX_BYTES;
+  if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) throw new RangeError(`maxBytes must be an integer >= 1, got ${String(maxBytes)}`);
   const extension = extname(path).toLowerCase();
   if (extension !== ".json" && extension !== ".yaml" && extension !== ".yml") {
     const found = extension === "" ? "has no extension" : `has unsupported extension ${JSON.stringify(extension)}`;
     throw new FixturesError(path, `${found} (use .json, .yaml or .yml)`);
   }
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    throw new FixturesError(path, `cannot read file: ${readFailure(error)}`);
-  }
+  const text = await readBoundedText(path, maxBytes);
   if (text.trim() === "") throw new FixturesError(path, "file is empty");
   // Loaded when a YAML file is read: a mock started without one never loads the parser.
-  const data = extension === ".json" ? parseJsonText(text, path) : parseYamlText((await import("yaml")).parseDocument, text, path);
+  const data = extension === ".json" ? parseJsonText(text, path) : parseYamlText(await import("yaml"), text, path);
   return parseFixtures(data, path);
 }
 

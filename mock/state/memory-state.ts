@@ -32,6 +32,8 @@ export interface MockStateOptions {
   parallelLimit?: number;
   /** Journal size. Default 10,000. */
   journalCapacity?: number;
+  /** Bytes the journal keeps at most (entries keep previews of large headers and bodies). Default 16 MiB. */
+  journalMaxBytes?: number;
   /**
    * Chats kept at once when the state builds its own store (ignored with `store`); past it the
    * least recently used chat is forgotten. Default 10,000 (see DEFAULT_MAX_CHATS in chats.ts).
@@ -78,7 +80,7 @@ export function createMockState(options: MockStateOptions = {}): MockState {
     });
   const parallel = createParallelLimiter(options.parallelLimit);
   const faults = createFaultRegistry();
-  const journal = createJournal(options.journalCapacity);
+  const journal = createJournal(options.journalCapacity, options.journalMaxBytes);
   for (const operationId of Object.keys(options.operationQuotas ?? {})) {
     if (!contract.operations.some((op) => op.operationId === operationId)) {
       throw new RangeError(`operationQuotas names ${operationId}, which is not an operation of the contract; it has ${contract.operations.map((op) => op.operationId).join(", ")}`);

@@ -47,6 +47,8 @@ export interface ContractCase {
   knownDisagreement?: string;
   /** Why the mock, behind Prism's proxy, answers with another code than `code` (Prism changes the request on its way). */
   proxyChangesRequest?: string;
+  /** The status the mock answers behind Prism's proxy, when the change `proxyChangesRequest` names changes it too. Default: `status`. */
+  proxiedStatus?: number;
   /** What the answer's body must match (vitest's toMatchObject: arrays whole, objects in part). */
   answer?: unknown;
   /** Keeps a value of the answer's body (a JSON pointer) under a name later cases use as `{name}`. */
@@ -103,6 +105,7 @@ export const createChatCases: ContractCase[] = [
   { rule: "4 business", name: "a non-integer businessId is 400", request: post("abc", order(11001)), status: 400, code: "INVALID_PARAMETER", message: "/businessId", counted: false },
   { rule: "4 business", name: "businessId 0 is 400", request: post(0, order(11001)), status: 400, code: "INVALID_PARAMETER", message: "/businessId must be >= 1", counted: false },
   { rule: "4 business", name: "a businessId beyond int64 is 400", request: post("9223372036854775808", order(11001)), status: 400, code: "INVALID_PARAMETER", message: "int64", counted: false },
+  { rule: "4 business", name: "a businessId past 2^53 is an unknown business, quoted as sent", request: post("9007199254740993", order(11001)), status: 404, code: "BUSINESS_NOT_FOUND", message: "Business 9007199254740993 not found", counted: false },
   { rule: "4 business", name: "an unknown business is 404", request: post(9999, order(11001)), status: 404, code: "BUSINESS_NOT_FOUND", message: "9999", counted: false },
   { rule: "4 business", name: "another seller's business is 403", request: post(2001, { context: { type: "ORDER", id: 51001 } }), status: 403, code: "BUSINESS_ACCESS_DENIED", message: "2001", counted: false },
   { rule: "4 business", name: "the other seller reaches its own business", request: post(2001, order(51001), { ...json, "Api-Key": "demo-other-seller" }), status: 200, counted: true },
@@ -116,6 +119,8 @@ export const createChatCases: ContractCase[] = [
   { rule: "6 body", name: "a body over 64 KiB is 400", request: post(1001, { context: { type: "ORDER", id: 11001 }, pad: "x".repeat(70_000) }), status: 400, code: "BODY_TOO_LARGE", counted: true },
   { rule: "6 body", name: "an unknown context type is 400 at its pointer", request: post(1001, { context: { type: "QUESTION", id: 11001 } }), status: 400, code: "INVALID_REQUEST", message: "/context/type must be one of ORDER, RETURN", counted: true },
   { rule: "6 body", name: "context.id 0 is 400 at its pointer", request: post(1001, { context: { type: "ORDER", id: 0 } }), status: 400, code: "INVALID_REQUEST", message: "/context/id must be >= 1", counted: true },
+  // Bodies as text: JSON.stringify cannot write an integer past 2^53 with its digits.
+  { rule: "6 body", name: "a context id of 2^63, beyond int64, is 400 quoting its digits", request: post(1001, '{"context":{"type":"ORDER","id":9223372036854775808}}'), status: 400, code: "INVALID_REQUEST", message: "/context/id 9223372036854775808 is beyond the int64 range", counted: true },
   { rule: "6 body", name: "a string id is 400", request: post(1001, { context: { type: "ORDER", id: "11001" } }), status: 400, code: "INVALID_REQUEST", message: "/context/id must be an integer", counted: true },
   { rule: "6 body", name: "context without id is 400", request: post(1001, { context: { type: "ORDER" } }), status: 400, code: "INVALID_REQUEST", message: "/context/id is required", counted: true },
   { rule: "6 body", name: "an unknown property is 400", request: post(1001, { context: { type: "ORDER", id: 11001, note: "hi" } }), status: 400, code: "INVALID_REQUEST", message: "/context/note is not allowed; allowed: type, id", counted: true },
@@ -127,6 +132,8 @@ export const createChatCases: ContractCase[] = [
 
   // 7. Domain
   { rule: "7 domain", name: "an order the business lacks is 404", request: post(1001, order(21001)), status: 404, code: "ORDER_NOT_FOUND", message: "/context/id", counted: true },
+  { rule: "7 domain", name: "2^63 - 1, the largest int64, is an order the business lacks, quoted exactly", request: post(1001, '{"context":{"type":"ORDER","id":9223372036854775807}}'), status: 404, code: "ORDER_NOT_FOUND", message: "Order 9223372036854775807 not found", counted: true, proxyChangesRequest: "Prism's proxy reads the body with JSON.parse and forwards 2^63 - 1 as the double's 9223372036854776000, beyond int64, so the mock answers 400 INVALID_REQUEST", proxiedStatus: 400 },
+  { rule: "7 domain", name: "an order id past 2^53 is quoted as sent", request: post(1001, '{"orderId":9007199254740993}'), status: 404, code: "ORDER_NOT_FOUND", message: "Order 9007199254740993 not found", counted: true },
   { rule: "7 domain", name: "a return the business lacks is 404", request: post(1001, ret(12999)), status: 404, code: "RETURN_NOT_FOUND", counted: true },
   { rule: "7 domain", name: "a RETURN chat on a DBS business is 400", request: post(1002, ret(22001)), status: 400, code: "RETURN_CHAT_NOT_ALLOWED", message: "DBS", counted: true },
 

@@ -108,7 +108,7 @@ while true do
       if before == nil or id < before then
         local full = (limit ~= nil and taken >= limit) or (pageBytes ~= nil and taken > 0 and bytes >= pageBytes)
         if full then
-          if next == -1 then next = taken > 0 and out[#out - 2] or int(id + 1) end
+          if next == -1 then next = taken > 0 and out[#out - 2] or (before ~= nil and int(before) or -1) end
         else
           out[#out + 1] = int(id)
           out[#out + 1] = fields[6]

@@ -37,8 +37,6 @@ export interface RedisStoreOptions extends Omit<MockStateOptions, "store"> {
   timeoutMs?: number;
   /** How long an in-flight slot stays taken if its replica dies, in ms. Default 60 s. */
   leaseMs?: number;
-  /** The journal's cap in bytes (JSON text of its entries). Default 64 MiB. */
-  journalBytes?: number;
   /** Id of the first chat. Default 1. */
   firstChatId?: number;
 }
@@ -111,7 +109,7 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Redi
     firstChatId: options.firstChatId ?? 1,
   };
   const journalCapacity = options.journalCapacity ?? DEFAULT_JOURNAL_CAPACITY;
-  const journalBytes = options.journalBytes ?? DEFAULT_JOURNAL_BYTES;
+  const journalBytes = options.journalMaxBytes ?? DEFAULT_JOURNAL_BYTES;
   for (const operationId of Object.keys(options.operationQuotas ?? {})) {
     if (!contract.operations.some((op) => op.operationId === operationId)) {
       throw new RangeError(`operationQuotas names ${operationId}, which is not an operation of the contract; it has ${contract.operations.map((op) => op.operationId).join(", ")}`);
@@ -135,7 +133,7 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Redi
   const chatsWithoutConnection = { maxChats: bounds.maxChats, maxMessagesPerChat: bounds.maxMessagesPerChat, maxMessages: bounds.maxMessages };
   for (const [name, value] of Object.entries(chatsWithoutConnection)) positiveInteger(value, name);
   positiveInteger(journalCapacity, "journalCapacity");
-  positiveInteger(journalBytes, "journalBytes");
+  positiveInteger(journalBytes, "journalMaxBytes");
 
   const connection = await connectStore({ location, timeoutMs, name: `createchat-mock:${prefix}` });
   const keys = storeKeys(prefix);
@@ -146,7 +144,7 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Redi
       baseClock,
       startFixtures,
       startLimits,
-      agreed: { quotas: Object.fromEntries(startLimits), parallelLimit: parallelLimit ?? null, ...bounds, journalCapacity, journalBytes },
+      agreed: { quotas: Object.fromEntries(startLimits), parallelLimit: parallelLimit ?? null, ...bounds, journalCapacity, journalMaxBytes: journalBytes },
     });
     const admission = createRedisAdmission({
       connection,
