@@ -141,6 +141,34 @@ describe.skipIf(skipRedis)("when Redis goes away", () => {
   });
 });
 
+describe.skipIf(skipRedis)("in-flight slots across an outage", () => {
+  it("a slot whose release met the outage is given back when Redis answers again, not when its lease expires", async () => {
+    const redis = await startRedisServer();
+    // One slot per business, a lease far longer than the test: only the give-back can free it.
+    const replicas = await startReplicas(2, redis.url, { parallelLimit: 1, latency: { minMs: 400, maxMs: 400 }, storeTimeoutMs: TIMEOUT_MS, storeLeaseMs: 600_000 });
+    const inFlight = async () => {
+      const { body } = await control<{ businesses: Array<{ businessId: number; inFlight: number }> }>((replicas[1] as RunningMock).url, "GET", "/state");
+      return body.businesses.find((b) => b.businessId === 1001)?.inFlight;
+    };
+    try {
+      const pending = createChat((replicas[0] as RunningMock).url, { type: "ORDER", id: 11_001 });
+      // Bounded: the request is admitted within a few answers of /state.
+      for (let i = 0; (await inFlight()) !== 1; i++) if (i > 2_000) throw new Error("the request was never admitted");
+      redis.pause();
+      // Its latency ends while Redis is stopped: the chat cannot be opened, and the slot cannot be given back.
+      expect(unavailable(await pending)).toBe(true);
+      redis.resume();
+      await healthUntil(replicas, 200);
+      for (let i = 0; (await inFlight()) !== 0; i++) if (i > 2_000) throw new Error("the slot was never given back");
+      const served = await createChat((replicas[1] as RunningMock).url, { type: "ORDER", id: 11_002 });
+      expect(served.status).toBe(200);
+    } finally {
+      await closeAll(replicas);
+      await redis.stop();
+    }
+  });
+});
+
 describe("a Redis the CLI cannot reach at start", () => {
   afterAll(() => killAllChildren());
 

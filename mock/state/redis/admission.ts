@@ -105,6 +105,23 @@ export function createRedisAdmission(options: RedisAdmissionOptions): RedisAdmis
   // Lease ids: unique to this process, so one replica's release never frees another's slot.
   const owner = randomUUID().slice(0, 8);
   let leases = 0;
+  // Leases whose release met a store outage, by key: given back as soon as the store answers again,
+  // so a business is not locked out until they expire (--store-lease) once Redis is back.
+  const owed = new Map<string, Set<string>>();
+  const giveBackLease = (key: string, lease: string): Promise<void> =>
+    connection.call((c) => c.zrem(key, lease)).then(
+      () => undefined,
+      () => {
+        let set = owed.get(key);
+        if (set === undefined) owed.set(key, (set = new Set()));
+        set.add(lease);
+      },
+    );
+  connection.onRecovered(() => {
+    const due = [...owed];
+    owed.clear();
+    for (const [key, set] of due) for (const lease of set) void giveBackLease(key, lease);
+  });
 
   const decision = (limit: number, used: number, windowStart: number, until: number): QuotaDecision => ({
     limit,
@@ -133,13 +150,11 @@ export function createRedisAdmission(options: RedisAdmissionOptions): RedisAdmis
       if (verdict !== "ok") return { admission: { admitted: false, quota, refusedBy: verdict === "quota" ? "quota" : "parallel" }, view };
       let released = false;
       const release = (): Promise<void> | undefined => {
-        // Idempotent, and never a failure: a lease that cannot be given back expires by itself.
+        // Idempotent, and never a failure: a lease that cannot be given back now is given back
+        // when the store answers again, and expires by itself if this process dies first.
         if (released) return undefined;
         released = true;
-        const giveBack = connection.call((c) => c.zrem(keys.inFlight(businessId), lease)).then(
-          () => undefined,
-          () => undefined,
-        );
+        const giveBack = giveBackLease(keys.inFlight(businessId), lease);
         // Without a limit nobody waits for the slot: the answer need not wait for it either.
         return parallelLimit === undefined ? undefined : giveBack;
       };
