@@ -84,8 +84,9 @@ return 1
 `);
 
 // KEYS: stream, amended. ARGV: deadline (unused), businessId or '', status or '', before or '', limit or '', page bytes or ''.
-// Walks from the newest: counts every matching entry (total), gives the newest `limit` below
-// `before` until they hold the page's bytes, and says where the older page starts.
+// Walks from the newest: counts every matching entry (total; without a filter, the stream's length,
+// and the walk stops with the page), gives the newest `limit` below `before` until they hold the
+// page's bytes, and says where the older page starts.
 // Reply: total, next (-1 = none), then id, entry JSON, amended answer or false, per entry, newest first.
 const PAGE = script(`
 local business, status = ARGV[2], ARGV[3]
@@ -93,10 +94,13 @@ local before = ARGV[4] ~= '' and tonumber(ARGV[4]) or nil
 local limit = ARGV[5] ~= '' and tonumber(ARGV[5]) or nil
 local pageBytes = ARGV[6] ~= '' and tonumber(ARGV[6]) or nil
 local amendedAny = redis.call('HLEN', KEYS[2]) > 0
+-- Without a filter the total is the stream's length, and the walk ends with the page.
+local unfiltered = business == '' and status == ''
 local total, next, taken, bytes = 0, -1, 0, 0
 local out = {0, -1}
 local cursor = '+'
-while true do
+local walking = true
+while walking do
   local entries = redis.call('XREVRANGE', KEYS[1], cursor, '-', 'COUNT', 256)
   for i = 1, #entries do
     local streamId, fields = entries[i][1], entries[i][2]
@@ -109,6 +113,10 @@ while true do
         local full = (limit ~= nil and taken >= limit) or (pageBytes ~= nil and taken > 0 and bytes >= pageBytes)
         if full then
           if next == -1 then next = taken > 0 and out[#out - 2] or (before ~= nil and int(before) or -1) end
+          if unfiltered then
+            walking = false
+            break
+          end
         else
           out[#out + 1] = int(id)
           out[#out + 1] = fields[6]
@@ -122,6 +130,7 @@ while true do
   end
   if #entries < 256 then break end
 end
+if unfiltered then total = redis.call('XLEN', KEYS[1]) end
 out[1] = total
 out[2] = next
 return out
