@@ -45,8 +45,8 @@ export interface MockOptions extends Omit<MockStateOptions, "contract"> {
    * are not checked. Default: none.
    */
   allowedHosts?: readonly string[];
-  /** Compile the control API's validators when the app is made, not at its first call (startMockServer does). */
-  compileControlNow?: boolean;
+  /** Given the compile of the control API's validators, to run before its first call (startMockServer runs it once idle). */
+  scheduleControlCompile?: (compile: () => void) => void;
   /** When set, the control API needs `Authorization: Bearer <token>` and answers any client. */
   controlToken?: string;
   /** The largest `PUT /__mock/fixtures` body, in bytes. Default 8 MiB (DEFAULT_FIXTURES_MAX_BYTES of state/fixtures.ts). */
@@ -116,7 +116,7 @@ export function createMockApp(options: MockOptions = {}): MockApp {
   // The control API is neither journaled nor counted.
   app.route(
     "/__mock",
-    createControlApi({ state, contract, controlToken: options.controlToken, fixturesMaxBytes: options.fixturesMaxBytes, remoteAddress, version: packageVersion(), logger, compileNow: options.compileControlNow }),
+    createControlApi({ state, contract, controlToken: options.controlToken, fixturesMaxBytes: options.fixturesMaxBytes, remoteAddress, version: packageVersion(), logger, scheduleCompile: options.scheduleControlCompile }),
   );
   // The API reference (/docs, /openapi.yaml, /openapi.json): neither journaled nor counted either.
   app.route("/", createDocsApp({ fixtures: () => state.fixtures() }));

@@ -25,6 +25,8 @@ export const DEFAULT_HOST = "127.0.0.1";
  * cuts their connections, by default; short, because whoever closes a mock wants the process to end.
  */
 export const DEFAULT_CLOSE_GRACE_MS = 1_000;
+/** How long after start a server compiles its control API's validators: after its first answers. */
+const CONTROL_COMPILE_DELAY_MS = 500;
 /**
  * How long a client may take to send one whole request (headers and body), by default. Node's own
  * default is five minutes, checked every 30 s; a stalled upload would hold a connection (and an
@@ -136,14 +138,19 @@ export async function startMockServer(options: ServeOptions = {}): Promise<Runni
           leaseMs: storeLeaseMs,
         });
   let app: MockApp;
+  let controlCompile: NodeJS.Timeout | undefined;
   try {
     // The address it is bound to is a host its clients may name, whatever it is.
-    // Control validators compiled before listening, so no client of a running server waits on them.
+    // The control API's validators are compiled a moment after start rather than at its first
+    // call: compiled then, they stalled every client (a first journal read under load), and
+    // compiled before listening they would delay the first answer.
     app = createMockApp({
       ...mockOptions,
       ...(ownStore === undefined ? {} : { state: ownStore }),
       allowedHosts: [...(mockOptions.allowedHosts ?? []), host],
-      compileControlNow: true,
+      scheduleControlCompile: (compile) => {
+        controlCompile = setTimeout(compile, CONTROL_COMPILE_DELAY_MS).unref();
+      },
     });
   } catch (error) {
     await ownStore?.close();
@@ -220,6 +227,7 @@ export async function startMockServer(options: ServeOptions = {}): Promise<Runni
     port: actualPort,
     app,
     close() {
+      clearTimeout(controlCompile);
       closing ??= closeServer(server, closeGraceMs).finally(() => ownStore?.close());
       return closing;
     },

@@ -94,8 +94,6 @@ interface ChatValidators {
 export interface ChatControlDeps {
   state: MockStore;
   contract: Contract;
-  /** Compile the validators now rather than at the first call (see ControlDeps.compileNow). */
-  compileNow?: boolean;
   /** Reads and checks a JSON body (the control API's own reader). */
   readJson<T>(c: Context, validate: ValidateFunction<T>, maxBytes?: number): Promise<{ ok: true; value: T } | { ok: false; failure: MockFailure }>;
   reply(c: Context, failure: MockFailure): Response;
@@ -189,12 +187,11 @@ async function messageSnapshot(state: MockStore, message: MessageRecord): Promis
   return snapshot;
 }
 
-/** Adds the routes to the control API (mounted under `/__mock`). */
-export function addChatControl(api: Hono, deps: ChatControlDeps): void {
+/** Adds the routes to the control API (mounted under `/__mock`); returns the compile of their validators, to run early. */
+export function addChatControl(api: Hono, deps: ChatControlDeps): () => void {
   const { state, contract, readJson, reply, invalid, notFound } = deps;
   let compiled: ChatValidators | undefined;
   const validators = () => (compiled ??= compileChatValidators(contract));
-  if (deps.compileNow === true) validators();
   const chatIdOf = (c: Context): number | undefined => {
     const raw = c.req.param("chatId") ?? "";
     return /^[1-9]\d{0,15}$/.test(raw) && Number.isSafeInteger(Number(raw)) ? Number(raw) : undefined;
@@ -290,4 +287,5 @@ export function addChatControl(api: Hono, deps: ChatControlDeps): void {
     if (operationId === undefined) return noOperation(c);
     return c.json({ operationId, ...(await state.setQuotaLimits(operationId, undefined)) });
   });
+  return () => void validators();
 }
