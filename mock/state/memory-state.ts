@@ -11,6 +11,7 @@ import { demoFixtures, indexFixtures, type FixtureIndex, type Fixtures } from ".
 import { createJournal, type Journal } from "./journal.js";
 import { createParallelLimiter } from "./parallel.js";
 import { createQuota, type Quota } from "./quota.js";
+import { startingQuotaLimits } from "./starting-limits.js";
 import type { Admission, MockStore, QuotaLimits } from "./store.js";
 
 export interface MockStateOptions {
@@ -81,20 +82,8 @@ export function createMockState(options: MockStateOptions = {}): MockState {
   const parallel = createParallelLimiter(options.parallelLimit);
   const faults = createFaultRegistry();
   const journal = createJournal(options.journalCapacity, options.journalMaxBytes);
-  for (const operationId of Object.keys(options.operationQuotas ?? {})) {
-    if (!contract.operations.some((op) => op.operationId === operationId)) {
-      throw new RangeError(`operationQuotas names ${operationId}, which is not an operation of the contract; it has ${contract.operations.map((op) => op.operationId).join(", ")}`);
-    }
-  }
   // The limits each operation starts with, which reset() and setQuotaLimits(id, undefined) put back.
-  const startLimits = new Map<string, QuotaLimits>(
-    contract.operations.map((operation) => {
-      const own = options.operationQuotas?.[operation.operationId];
-      const limit = own?.limit ?? options.quota ?? operation.rateLimit.requests;
-      const windowMs = own?.windowMs ?? options.windowMs ?? operation.rateLimit.periodMs;
-      return [operation.operationId, { limit, windowMs }];
-    }),
-  );
+  const startLimits = startingQuotaLimits(contract, options);
   const quotas = new Map<string, Quota>([...startLimits].map(([id, limits]) => [id, createQuota({ ...limits, clock })]));
   const quota = (operationId: string): Quota => {
     const found = quotas.get(operationId);

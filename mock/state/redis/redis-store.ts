@@ -15,6 +15,7 @@ import { demoFixtures, indexFixtures, type Fixtures } from "../fixtures.js";
 import { DEFAULT_JOURNAL_BYTES, DEFAULT_JOURNAL_CAPACITY } from "../journal.js";
 import { DEFAULT_KEEP_FILE_BYTES, DEFAULT_MAX_KEPT_FILE_BYTES } from "../kept-files.js";
 import type { MockStateOptions } from "../memory-state.js";
+import { startingQuotaLimits } from "../starting-limits.js";
 import type { Admission, MockStore, QuotaLimits, StoreHealth } from "../store.js";
 import { createRedisAdmission } from "./admission.js";
 import { chatKeys, createRedisChatStore, type RedisChatStore } from "./chats.js";
@@ -110,19 +111,12 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Redi
   };
   const journalCapacity = options.journalCapacity ?? DEFAULT_JOURNAL_CAPACITY;
   const journalBytes = options.journalMaxBytes ?? DEFAULT_JOURNAL_BYTES;
-  for (const operationId of Object.keys(options.operationQuotas ?? {})) {
-    if (!contract.operations.some((op) => op.operationId === operationId)) {
-      throw new RangeError(`operationQuotas names ${operationId}, which is not an operation of the contract; it has ${contract.operations.map((op) => op.operationId).join(", ")}`);
-    }
-  }
-  // The limits each operation starts with, as the in-memory state reads them (memory-state.ts).
+  // The limits each operation starts with, as the in-memory state has them, checked before any connection.
   const startLimits = new Map<string, QuotaLimits>(
-    contract.operations.map((operation) => {
-      const own = options.operationQuotas?.[operation.operationId];
-      const limit = positiveInteger(own?.limit ?? options.quota ?? operation.rateLimit.requests, `quota of ${operation.operationId}`);
-      const windowMs = positiveInteger(own?.windowMs ?? options.windowMs ?? operation.rateLimit.periodMs, `window of ${operation.operationId}`);
-      return [operation.operationId, { limit, windowMs }];
-    }),
+    [...startingQuotaLimits(contract, options)].map(([operationId, { limit, windowMs }]) => [
+      operationId,
+      { limit: positiveInteger(limit, `quota of ${operationId}`), windowMs: positiveInteger(windowMs, `window of ${operationId}`) },
+    ]),
   );
   const startOf = (operationId: string): QuotaLimits => {
     const found = startLimits.get(operationId);
